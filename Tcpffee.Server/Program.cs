@@ -1,0 +1,1 @@
+namespace Tcpffee; internal static class Program { public static int Main() => 0; }
