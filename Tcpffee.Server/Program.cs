@@ -1,1 +1,3 @@
-namespace Tcpffee; internal static class Program { public static int Main() => 0; }
+using Tcpffee.Cli;
+
+return await TcpffeeCommandLine.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Tcpffee.Configuration.Toml;
+
+namespace Tcpffee.Configuration;
+
+/// <summary>Reads and validates one <c>[[groups.N.healthchecks]]</c> table.</summary>
+internal static class HealthCheckConfigReader
+{
+    public static HealthCheckConfig? Read(TomlTableReader check, int index)
+    {
+        var errorsBefore = check.ErrorCount;
+        var fall = check.Integer("fall", 1, int.MaxValue) ?? HealthCheckConfig.DefaultFall;
+        var rise = check.Integer("rise", 1, int.MaxValue) ?? HealthCheckConfig.DefaultRise;
+        var fallAction = ReadEnum(check, "fall_action", FallAction.Draining, "`Draining`, `Disabled` or `Up`");
+        var interval = check.Seconds("interval", allowZero: false) ?? HealthCheckConfig.DefaultInterval;
+        var timeout = check.Seconds("timeout", allowZero: false);
+        if (timeout > interval)
+        {
+            check.ErrorAtValue("timeout", $"must not be longer than interval ({interval.TotalSeconds} s), got {timeout.Value.TotalSeconds}");
+        }
+
+        var port = check.Integer("port", 1, 65535);
+        var http = ReadHttp(check);
+        check.ReportUnknownKeys();
+
+        return check.ErrorCount > errorsBefore
+            ? null
+            : new HealthCheckConfig(index, fall, fallAction, rise, interval, timeout ?? interval / 2, http, port);
+    }
+
+    private static HttpCheckConfig? ReadHttp(TomlTableReader check)
+    {
+        var target = check.String("http_target");
+        var method = ReadEnum(check, "http_method", HttpCheckMethod.Get, "`GET` or `POST`");
+        var body = check.String("http_body");
+        var status = check.Integer("http_status", 100, 599);
+        var headers = ReadHeaders(check);
+
+        if (target is not null && !target.StartsWith('/'))
+        {
+            check.ErrorAtValue("http_target", $"must be a path starting with '/', got '{target}'");
+        }
+
+        var isHttp = check.Raw.Keys.Any(k => k.StartsWith("http_", StringComparison.Ordinal));
+        return isHttp
+            ? new HttpCheckConfig(target ?? HttpCheckConfig.DefaultTarget, headers, method, body, status ?? HttpCheckConfig.DefaultStatus)
+            : null;
+    }
+
+    private static ImmutableArray<KeyValuePair<string, string>> ReadHeaders(TomlTableReader check)
+    {
+        if (check.Table("http_headers") is not { } table)
+        {
+            return [];
+        }
+
+        var headers = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
+        foreach (var name in table.Keys.ToList())
+        {
+            if (table.String(name) is { } value)
+            {
+                headers.Add(new(name, value));
+            }
+        }
+
+        return headers.ToImmutable();
+    }
+
+    private static T ReadEnum<T>(TomlTableReader table, string key, T fallback, string allowed)
+        where T : struct, Enum
+    {
+        if (table.String(key) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && !char.IsDigit(text[0]))
+        {
+            return value;
+        }
+
+        table.ErrorAtValue(key, $"must be one of {allowed}, got '{text}'");
+        return fallback;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Tcpffee.Cli;
+
+/// <summary><c>check-config</c>: validate like <c>nginx -t</c>, printing every mistake with its line and column.</summary>
+internal static class CheckConfigCommand
+{
+    public static int Run(string? configOption, TextWriter output, TextWriter error)
+    {
+        if (StartupSettings.Load(configOption, error) is not { } settings)
+        {
+            return 1;
+        }
+
+        var config = settings.Config;
+        var checks = config.Groups.Sum(g => g.HealthChecks.Length);
+        output.WriteLine(
+            $"{settings.Environment.ConfigPath}: OK ({config.Ports.Length} ports, {config.Groups.Length} groups, {checks} health checks, {config.Peers.Length} peers)");
+        return 0;
+    }
+}
