@@ -1,0 +1,16 @@
+namespace Tcpffee.StickTable;
+
+/// <summary>One mutable stick table entry, also a node of the idle list while it has no open connections.</summary>
+/// <remarks>Fields rather than properties to keep it small and obvious; only the owning table touches them, under its lock.</remarks>
+internal sealed class StickEntry(StickKey key, int groupId)
+{
+    public readonly StickKey Key = key;
+    public int GroupId = groupId;
+    public int Open;
+
+    /// <summary>Monotonic timestamp of the last release; meaningful only while <see cref="Open"/> is zero.</summary>
+    public long IdleSince;
+
+    public StickEntry? Previous;
+    public StickEntry? Next;
+}
