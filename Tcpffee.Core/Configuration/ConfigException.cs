@@ -1,7 +1,7 @@
 namespace Tcpffee.Configuration;
 
 /// <summary>Thrown when a configuration does not load; carries every mistake found, not just the first.</summary>
-public sealed class ConfigException : Exception
+internal sealed class ConfigException : Exception
 {
     public ConfigException(IReadOnlyList<ConfigError> errors)
         : base(string.Join(Environment.NewLine, errors))

@@ -7,7 +7,7 @@ namespace Tcpffee.Configuration;
 /// Reads a tcpffee TOML file into an immutable <see cref="TcpffeeConfig"/>.
 /// Note this performs every validation step without short-circuiting, so that every mistake is reported at once.
 /// </summary>
-public static class ConfigLoader
+internal static class ConfigLoader
 {
     /// <summary>Loads and validates <paramref name="path"/>; throws <see cref="ConfigException"/> with every mistake.</summary>
     public static TcpffeeConfig LoadFile(string path)

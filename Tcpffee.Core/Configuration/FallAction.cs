@@ -1,7 +1,7 @@
 namespace Tcpffee.Configuration;
 
 /// <summary>What a failing health check does to its whole group.</summary>
-public enum FallAction
+internal enum FallAction
 {
     /// <summary>The group takes no new clients; clients already stuck to it keep going there.</summary>
     Draining,

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Tcpffee.Configuration;
 
 /// <summary>One <c>[groups.ID]</c> table: a server group that clients stick to.</summary>
-public sealed record GroupConfig(
+internal sealed record GroupConfig(
     int Id,
     PortMapConfig Portmap,
     bool Drain,

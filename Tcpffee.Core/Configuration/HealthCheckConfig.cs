@@ -1,7 +1,7 @@
 namespace Tcpffee.Configuration;
 
 /// <summary>One <c>[[groups.N.healthchecks]]</c> entry; TCP when <see cref="Http"/> is null.</summary>
-public sealed record HealthCheckConfig(
+internal sealed record HealthCheckConfig(
     int Index,
     int Fall,
     FallAction FallAction,

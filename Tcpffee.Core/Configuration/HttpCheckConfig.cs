@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Tcpffee.Configuration;
 
 /// <summary>The HTTP part of a health check, present when any <c>http_*</c> key is set.</summary>
-public sealed record HttpCheckConfig(
+internal sealed record HttpCheckConfig(
     string Target,
     ImmutableArray<KeyValuePair<string, string>> Headers,
     HttpCheckMethod Method,

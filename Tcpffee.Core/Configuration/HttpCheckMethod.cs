@@ -1,7 +1,7 @@
 namespace Tcpffee.Configuration;
 
 /// <summary>The HTTP methods a health check may send.</summary>
-public enum HttpCheckMethod
+internal enum HttpCheckMethod
 {
     Get,
     Post,

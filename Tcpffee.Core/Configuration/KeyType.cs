@@ -1,7 +1,7 @@
 namespace Tcpffee.Configuration;
 
 /// <summary>How a client's stick key is built (<c>TCPFFEE_KEY_TYPE</c>).</summary>
-public enum KeyType
+internal enum KeyType
 {
     /// <summary>The client's IP address.</summary>
     Ip,

@@ -8,7 +8,7 @@ namespace Tcpffee.Configuration;
 /// env_logger-style log directives (<c>info</c>, <c>warn,Tcpffee.Health=debug</c>): an optional default level
 /// and per-category levels, where a category is a prefix of the logger name.
 /// </summary>
-public sealed record LogDirectives(LogLevel? Default, ImmutableArray<KeyValuePair<string, LogLevel>> Categories)
+internal sealed record LogDirectives(LogLevel? Default, ImmutableArray<KeyValuePair<string, LogLevel>> Categories)
 {
     public static readonly LogDirectives Empty = new(null, []);
 

@@ -5,7 +5,7 @@ using System.Net.NetworkInformation;
 namespace Tcpffee.Configuration;
 
 /// <summary>Parses and prints MAC addresses in the colon form operators write (<c>00:1a:2b:3c:4d:5e</c>).</summary>
-public static class MacAddress
+internal static class MacAddress
 {
     /// <summary>Accepts six hex pairs separated by ':' or '-', or twelve hex digits; nothing looser.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out PhysicalAddress? address)

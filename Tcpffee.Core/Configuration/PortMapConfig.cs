@@ -4,7 +4,7 @@ using System.Net;
 namespace Tcpffee.Configuration;
 
 /// <summary>Where a group forwards each listening port: one host for every port, or an explicit port → endpoint table.</summary>
-public sealed record PortMapConfig
+internal sealed record PortMapConfig
 {
     private PortMapConfig(IPAddress? host, ImmutableSortedDictionary<int, IPEndPoint> ports)
     {

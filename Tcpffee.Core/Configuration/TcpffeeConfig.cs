@@ -4,7 +4,7 @@ using System.Net;
 namespace Tcpffee.Configuration;
 
 /// <summary>The whole configuration file, validated and immutable; a reload builds a new one and swaps it whole.</summary>
-public sealed record TcpffeeConfig
+internal sealed record TcpffeeConfig
 {
     public static readonly IPAddress DefaultBindAddress = IPAddress.Any;
     public static readonly IPEndPoint DefaultStatsBindSocket = new(IPAddress.Loopback, 2340);

@@ -5,7 +5,7 @@ using System.Net.NetworkInformation;
 namespace Tcpffee.Configuration;
 
 /// <summary>The settings that come from environment variables rather than the config file.</summary>
-public sealed record TcpffeeEnvironment
+internal sealed record TcpffeeEnvironment
 {
     public const string DefaultConfigPath = "/etc/tcpffee/tcpffee.toml";
     public const string DefaultPidPath = "/run/tcpffee.pid";

@@ -1,19 +1,97 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Tcpffee.Cli;
+using Tcpffee.Lifecycle;
+using Tcpffee.Listeners;
+using Tcpffee.Model;
+using Tcpffee.Persistence;
+using Tcpffee.Routing;
+using Tcpffee.StickTable;
 
 namespace Tcpffee.Hosting;
 
-/// <summary>Composes and runs the proxy host.</summary>
+/// <summary>Composes and runs the proxy host: the proxied ports, the stats endpoint, and the state that outlives a reload.</summary>
 internal static class TcpffeeHost
 {
+    /// <summary>Extra time the host gives hosted services beyond <c>shutdown_timeout</c>, to save state after draining.</summary>
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+
     public static async Task<int> RunAsync(StartupSettings settings, CancellationToken cancellation)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings.Environment.Log.ToConfiguration());
-        builder.Services.AddSystemd();
-        builder.Services.AddSingleton(settings.Environment);
-        builder.Services.AddSingleton(settings.Config);
-        using var host = builder.Build();
-        await host.RunAsync(cancellation).ConfigureAwait(false);
-        return 0;
+        var app = Build(settings, configure: null);
+        try
+        {
+            await app.RunAsync(cancellation).ConfigureAwait(false);
+            return 0;
+        }
+        catch (InvalidOperationException ex) when (!cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"tcpffee: cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds the application; <paramref name="configure"/> lets the demo add its own services.</summary>
+    public static WebApplication Build(StartupSettings settings, Action<WebApplicationBuilder>? configure)
+    {
+        var (environment, config) = (settings.Environment, settings.Config);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:Microsoft"] = "Warning" });
+        builder.Configuration.AddInMemoryCollection(environment.Log.ToConfiguration());
+
+        // Logging__LogLevel__* variables must win over TCPFFEE_LOG, so they are read again last.
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Host.UseSystemd();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout + ShutdownMargin);
+
+        builder.WebHost.UseSockets(ConfigureSockets);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(config.StatsBindSocket);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(environment);
+        services.AddSingleton(config);
+        services.AddSingleton<GroupStateRegistry>();
+        services.AddSingleton(sp => new RoutingState(config, sp.GetRequiredService<GroupStateRegistry>()));
+        services.AddSingleton(sp => new LocalStickTable(config.Expiration, config.StickTableMaxEntries, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<LocalStickTable>());
+        services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));
+        services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
+        services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<ProxyListenerManager>();
+
+        // Start order is PID file, state, listeners; the host stops them in reverse: drain, save, remove the PID file.
+        services.AddHostedService<PidFileService>();
+        services.AddHostedService<StickTablePersistenceService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGet("/healthz", (ProxyListenerManager listeners) =>
+            listeners.AllBound ? Results.Text("Healthy") : Results.Text("Unhealthy: not every port is bound", statusCode: 503));
+        return app;
+    }
+
+    /// <summary>The socket transport settings both the proxied ports and the stats endpoint use.</summary>
+    private static void ConfigureSockets(SocketTransportOptions options)
+    {
+        options.NoDelay = true;
+
+        // Wait for data before taking a buffer from the pool, so idle connections hold none.
+        options.WaitForDataBeforeAllocatingBuffer = true;
     }
 }

@@ -1,0 +1,46 @@
+using Tcpffee.Configuration;
+
+namespace Tcpffee.Model;
+
+/// <summary>
+/// The mutable runtime state of one group, kept across reloads: the status each source asks for, and its open connections.
+/// Routing reads only <see cref="Effective"/>, the most severe of the sources.
+/// </summary>
+internal sealed class GroupState
+{
+    private int _configured;
+    private int _health;
+    private int _admin;
+    private long _openConnections;
+
+    public GroupState(int id)
+    {
+        Id = id;
+    }
+
+    public int Id { get; }
+
+    /// <summary>The status from the configuration file: <c>disabled</c> over <c>drain</c> over up.</summary>
+    public GroupStatus Configured => (GroupStatus)Volatile.Read(ref _configured);
+
+    /// <summary>The status the health checks ask for (the fall action of a failing check).</summary>
+    public GroupStatus Health => (GroupStatus)Volatile.Read(ref _health);
+
+    /// <summary>The status an operator set at runtime through the API.</summary>
+    public GroupStatus Admin => (GroupStatus)Volatile.Read(ref _admin);
+
+    public GroupStatus Effective => (GroupStatus)Math.Max(Volatile.Read(ref _configured), Math.Max(Volatile.Read(ref _health), Volatile.Read(ref _admin)));
+
+    public long OpenConnections => Interlocked.Read(ref _openConnections);
+
+    public void ApplyConfig(GroupConfig config) =>
+        Volatile.Write(ref _configured, (int)(config.Disabled ? GroupStatus.Disabled : config.Drain ? GroupStatus.Draining : GroupStatus.Up));
+
+    public void SetHealth(GroupStatus status) => Volatile.Write(ref _health, (int)status);
+
+    public void SetAdmin(GroupStatus status) => Volatile.Write(ref _admin, (int)status);
+
+    public void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
+}

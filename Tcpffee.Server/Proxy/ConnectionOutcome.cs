@@ -1,0 +1,26 @@
+namespace Tcpffee.Proxy;
+
+/// <summary>How a proxied connection ended, for the per-connection log line and metrics.</summary>
+internal enum ConnectionOutcome
+{
+    /// <summary>Both sides closed cleanly.</summary>
+    Closed,
+
+    /// <summary>The client reset the connection.</summary>
+    ClientReset,
+
+    /// <summary>The backend reset the connection.</summary>
+    BackendReset,
+
+    /// <summary>Closed by the proxy: idle timeout, shutdown, or the other side failing.</summary>
+    Aborted,
+
+    /// <summary>No group is up on this port.</summary>
+    NoEligibleGroup,
+
+    /// <summary>The backend could not be reached within connect_timeout.</summary>
+    ConnectFailed,
+
+    /// <summary>The client went away before a backend was chosen.</summary>
+    ClientGone,
+}

@@ -1,0 +1,17 @@
+using System.Net;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Proxy;
+
+internal sealed partial class ProxyConnectionHandler
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
+        Message = "Connection from {Client} key={Key} group={Group} backend={Backend} up={BytesUp} down={BytesDown} duration={DurationMs:F1}ms end={Outcome}")]
+    private partial void LogClosed(IPEndPoint client, StickKey key, int group, IPEndPoint? backend, long bytesUp, long bytesDown, double durationMs, ConnectionOutcome outcome);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No group is up on port {Port}: closing the connection from {Client} (key {Key})")]
+    private partial void LogNoEligibleGroup(IPEndPoint client, int port, StickKey key);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cannot connect to group {Group} backend {Backend} for {Client}: {Reason}")]
+    private partial void LogConnectFailed(IPEndPoint client, int group, IPEndPoint backend, string reason);
+}

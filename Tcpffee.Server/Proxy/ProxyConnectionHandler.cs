@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Tcpffee.Listeners;
+using Tcpffee.Model;
+using Tcpffee.Routing;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Proxy;
+
+/// <summary>
+/// The end of every listener's pipeline: builds the client's key, routes it to a group, connects to the group's
+/// backend for this port, and copies bytes both ways until both sides are done.
+/// </summary>
+internal sealed partial class ProxyConnectionHandler : ConnectionHandler
+{
+    private readonly RoutingState _routing;
+    private readonly StickyRouter _router;
+    private readonly KeyBuilder _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProxyConnectionHandler> _logger;
+
+    public ProxyConnectionHandler(RoutingState routing, StickyRouter router, KeyBuilder keys, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
+    {
+        _routing = routing;
+        _router = router;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        // The snapshot is taken once: a reload during this connection does not change where it goes.
+        var model = _routing.Current;
+        var started = _time.GetTimestamp();
+        var port = ((IPEndPoint)connection.LocalEndPoint!).Port;
+        var clientEndPoint = (IPEndPoint)connection.RemoteEndPoint!;
+        var clientAddress = clientEndPoint.Address.IsIPv4MappedToIPv6 ? clientEndPoint.Address.MapToIPv4() : clientEndPoint.Address;
+        var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket
+            ?? throw new InvalidOperationException("The proxy needs the socket transport (IConnectionSocketFeature).");
+
+        ReadResult? first = null;
+        StickKey key;
+        try
+        {
+            if (_keys.BytesNeeded > 0)
+            {
+                first = await FirstMessageReader.ReadAsync(connection.Transport.Input, _keys.BytesNeeded, model.Config.FirstMessageTimeout, _time).ConfigureAwait(false);
+            }
+
+            key = _keys.Build(clientAddress, first?.Buffer ?? ReadOnlySequence<byte>.Empty);
+        }
+        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException)
+        {
+            ReportClosed(clientEndPoint, default, -1, null, 0, 0, started, ConnectionOutcome.ClientGone);
+            return;
+        }
+
+        var decision = _router.Route(model, port, key);
+        var (backend, outcome) = await ConnectAsync(model, port, key, clientEndPoint, decision, connection.ConnectionClosed).ConfigureAwait(false);
+        decision = backend.Decision;
+        if (backend.Socket is not { } socket)
+        {
+            connection.Abort(new ConnectionAbortedException(outcome.ToString()));
+            ReportClosed(clientEndPoint, key, decision.Route?.GroupId ?? -1, null, 0, 0, started, outcome);
+            return;
+        }
+
+        var route = decision.Route!;
+        route.State.ConnectionOpened();
+        var session = new ProxySession(connection, clientSocket, socket, connection.Features.Get<TrackedConnection>(), _time);
+        try
+        {
+            var (up, down) = await session.RunAsync(first).ConfigureAwait(false);
+            outcome = (up, down) switch
+            {
+                (CopyResult.SourceReset, _) or (_, CopyResult.DestinationFailed) => ConnectionOutcome.ClientReset,
+                (_, CopyResult.SourceReset) or (CopyResult.DestinationFailed, _) => ConnectionOutcome.BackendReset,
+                (CopyResult.Completed, CopyResult.Completed) => ConnectionOutcome.Closed,
+                _ => ConnectionOutcome.Aborted,
+            };
+        }
+        finally
+        {
+            route.State.ConnectionClosed();
+            if (decision.HoldsEntry)
+            {
+                _router.Table.Release(key);
+            }
+        }
+
+        ReportClosed(clientEndPoint, key, route.GroupId, route.Backend, session.BytesUp, session.BytesDown, started, outcome);
+    }
+
+    /// <summary>
+    /// Connects to the routed backend. A new key whose backend cannot be reached tries the next eligible group, each
+    /// at most once; a known key fails, because stickiness is the promise and health checks take a dead group out.
+    /// </summary>
+    private async Task<((Socket? Socket, RouteDecision Decision), ConnectionOutcome)> ConnectAsync(
+        RoutingModel model, int port, StickKey key, IPEndPoint client, RouteDecision decision, CancellationToken cancellation)
+    {
+        List<int>? tried = null;
+        while (true)
+        {
+            if (decision.Route is not { } route)
+            {
+                LogNoEligibleGroup(client, port, key);
+                return ((null, decision), ConnectionOutcome.NoEligibleGroup);
+            }
+
+            try
+            {
+                var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time, cancellation).ConfigureAwait(false);
+                return ((socket, decision), ConnectionOutcome.Closed);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    Release(key, decision);
+                    return ((null, decision with { Route = null }), ConnectionOutcome.ClientGone);
+                }
+
+                if (_logger.IsEnabled(LogLevel.Warning))
+                {
+                    LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);
+                }
+                if (!decision.IsNewKey)
+                {
+                    Release(key, decision);
+                    return ((null, decision with { Route = null }), ConnectionOutcome.ConnectFailed);
+                }
+
+                tried ??= [];
+                tried.Add(route.GroupId);
+                decision = _router.Reroute(model, port, key, decision, tried);
+                if (decision.Route is null)
+                {
+                    return ((null, decision), ConnectionOutcome.ConnectFailed);
+                }
+            }
+        }
+    }
+
+    private void Release(StickKey key, RouteDecision decision)
+    {
+        if (decision.HoldsEntry)
+        {
+            _router.Table.Release(key);
+        }
+    }
+
+    private void ReportClosed(IPEndPoint client, StickKey key, int group, IPEndPoint? backend, long up, long down, long started, ConnectionOutcome outcome)
+    {
+        // The duration is computed only when the line is written: this runs for every connection.
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
+            LogClosed(client, key, group, backend, up, down, milliseconds, outcome);
+        }
+    }
+}
