@@ -1,0 +1,194 @@
+using System.Reflection;
+using Tcpffee.Cli;
+using Tcpffee.Tests.Common;
+
+namespace Tcpffee.Tests.Cli;
+
+/// <summary>The built server run as a child process: <c>check-config</c>, <c>--version</c>, and the proxy on a broken file.</summary>
+public sealed class CheckConfigTests : IDisposable
+{
+    /// <summary>Three mistakes, at 1:17, 2:13 and 5:1.</summary>
+    private const string ThreeMistakes = """
+        ports = [ 5280, 0 ]
+        bind_addr = "nope"
+        [groups.0]
+        portmap = "127.0.0.1"
+        drian = true
+        """;
+
+    private readonly CliTestEnvironment _environment = new();
+
+    public void Dispose() => _environment.Dispose();
+
+    [Fact]
+    public void ServerAssembly_IsCopiedNextToTheTests()
+    {
+        Assert.True(File.Exists(ServerProcess.ServerDllPath), ServerProcess.ServerDllPath);
+        Assert.True(File.Exists(Path.ChangeExtension(ServerProcess.ServerDllPath, ".runtimeconfig.json")));
+        Assert.Equal(AppContext.BaseDirectory, Path.GetDirectoryName(ServerProcess.ServerDllPath) + Path.DirectorySeparatorChar);
+    }
+
+    [Fact]
+    public async Task CheckConfig_ValidFile_ExitsZeroAndPrintsOk()
+    {
+        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"{path}: OK (2 ports, 2 groups, 1 health checks, 1 peers)\n", result.StandardOutput);
+        Assert.Equal("", result.StandardError);
+    }
+
+    [Fact]
+    public async Task CheckConfig_ShortConfigOption_IsAccepted()
+    {
+        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config", "-c", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"{path}: OK", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_ThreeMistakes_ExitsOneAndPrintsEachWithItsPosition()
+    {
+        var path = _environment.Directory.WriteFile("bad.toml", ThreeMistakes);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(
+            [
+                $"{path}:1:17: ports[1]: port must be between 1 and 65535, got 0",
+                $"{path}:2:13: bind_addr: 'nope' is not an IP address",
+                $"{path}:5:1: groups.0.drian: unknown key (did you mean `drain`?)",
+                "3 errors; the configuration was not loaded",
+            ],
+            Lines(result.StandardError));
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task CheckConfig_MissingFile_ExitsOneNamingThePath()
+    {
+        var path = _environment.Directory.Combine("absent.toml");
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = Lines(result.StandardError);
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith($"{path}: cannot read the configuration file", lines[0], StringComparison.Ordinal);
+        Assert.Equal("1 error; the configuration was not loaded", lines[1]);
+    }
+
+    [Fact]
+    public async Task CheckConfig_WithoutConfigOption_UsesTcpffeeConfigPath()
+    {
+        var path = _environment.Directory.WriteFile("from-env.toml", CliTestEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config"], _environment.Variables(("TCPFFEE_CONFIG_PATH", path)));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"{path}: OK", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_BrokenFileInTcpffeeConfigPath_ReportsItsPath()
+    {
+        var path = _environment.Directory.WriteFile("from-env.toml", ThreeMistakes);
+
+        var result = await ServerProcess.RunAsync(["check-config"], _environment.Variables(("TCPFFEE_CONFIG_PATH", path)));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"{path}:1:17: ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_ConfigOption_OverridesTcpffeeConfigPath()
+    {
+        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var variables = _environment.Variables(("TCPFFEE_CONFIG_PATH", _environment.Directory.Combine("absent.toml")));
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], variables);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"{path}: OK", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckConfig_BadEnvironmentVariable_ExitsOneNamingIt()
+    {
+        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables(("TCPFFEE_KEY_TYPE", "HASH")));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(
+            [
+                "TCPFFEE_KEY_TYPE: must be IP or IP_WITH_FIRST_MESSAGE_SLICE, got 'HASH'",
+                "1 error; the configuration was not loaded",
+            ],
+            Lines(result.StandardError));
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task CheckConfig_BadEnvironmentAndBadFile_ReportsBoth()
+    {
+        var path = _environment.Directory.WriteFile("bad.toml", ThreeMistakes);
+        var variables = _environment.Variables(("TCPFFEE_NODE_MAC", "nope"), ("RUST_LOG", "x=bogus"));
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], variables);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = Lines(result.StandardError);
+        Assert.Equal(6, lines.Count);
+        Assert.Contains(lines, l => l.StartsWith("TCPFFEE_NODE_MAC: 'nope' is not a MAC address", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("RUST_LOG: 'x=bogus' is not a directive", StringComparison.Ordinal));
+        Assert.Equal(3, lines.Count(l => l.StartsWith(path + ":", StringComparison.Ordinal)));
+        Assert.Equal("5 errors; the configuration was not loaded", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Run_BrokenConfig_ExitsOneNamingLineAndColumn()
+    {
+        var path = _environment.Directory.WriteFile("bad.toml", ThreeMistakes);
+
+        var result = await ServerProcess.RunAsync(["--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = Lines(result.StandardError);
+        Assert.Contains($"{path}:1:17: ports[1]: port must be between 1 and 65535, got 0", lines);
+        Assert.Contains($"{path}:2:13: bind_addr: 'nope' is not an IP address", lines);
+        Assert.Contains($"{path}:5:1: groups.0.drian: unknown key (did you mean `drain`?)", lines);
+    }
+
+    [Fact]
+    public async Task Run_MissingConfig_ExitsOneNamingThePath()
+    {
+        var path = _environment.Directory.Combine("absent.toml");
+
+        var result = await ServerProcess.RunAsync([], _environment.Variables(("TCPFFEE_CONFIG_PATH", path)));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"{path}: cannot read the configuration file", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_ExitsZeroAndPrintsTheServerVersion()
+    {
+        var expected = typeof(TcpffeeCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+
+        var result = await ServerProcess.RunAsync(["--version"], _environment.Variables());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, result.StandardOutput.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+", expected);
+    }
+
+    private static List<string> Lines(string text) =>
+        [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
