@@ -46,7 +46,7 @@ internal static class ConfigLoader
             return null;
         }
 
-        var root = new TomlTableReader(source, source.Root, "", errors);
+        var root = new TomlTableReader(source, source.Root, "", errors, (1, 1));
         var defaults = new TcpffeeConfig();
         var ports = ReadPorts(root);
         var portSet = ports.ToHashSet();

@@ -18,9 +18,11 @@ internal static class GroupConfigReader
         foreach (var key in groups.Keys.ToList())
         {
             var table = groups.Table(key);
-            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                || id.ToString(CultureInfo.InvariantCulture) != key)
             {
-                groups.ErrorAtKey(key, "a group id must be a non-negative integer");
+                // Leading zeros are refused: `00` and `0` would otherwise be two tables naming the same group.
+                groups.ErrorAtKey(key, "a group id must be a non-negative integer written without leading zeros");
                 continue;
             }
 

@@ -12,9 +12,13 @@ internal static class HealthCheckConfigReader
         var fall = check.Integer("fall", 1, int.MaxValue) ?? HealthCheckConfig.DefaultFall;
         var rise = check.Integer("rise", 1, int.MaxValue) ?? HealthCheckConfig.DefaultRise;
         var fallAction = ReadEnum(check, "fall_action", FallAction.Draining, "`Draining`, `Disabled` or `Up`");
-        var interval = check.Seconds("interval", allowZero: false) ?? HealthCheckConfig.DefaultInterval;
+        var writtenInterval = check.Seconds("interval", allowZero: false);
+        var interval = writtenInterval ?? HealthCheckConfig.DefaultInterval;
         var timeout = check.Seconds("timeout", allowZero: false);
-        if (timeout > interval)
+
+        // Compared only with an interval that is valid: against the default it would add a misleading second error.
+        var intervalValid = writtenInterval is not null || !check.Raw.ContainsKey("interval");
+        if (intervalValid && timeout > interval)
         {
             check.ErrorAtValue("timeout", $"must not be longer than interval ({interval.TotalSeconds} s), got {timeout.Value.TotalSeconds}");
         }
@@ -74,9 +78,13 @@ internal static class HealthCheckConfigReader
             return fallback;
         }
 
-        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && !char.IsDigit(text[0]))
+        // Names only: Enum.TryParse would also take numbers and comma lists, which are not documented values.
+        foreach (var value in Enum.GetValues<T>())
         {
-            return value;
+            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
         }
 
         table.ErrorAtValue(key, $"must be one of {allowed}, got '{text}'");

@@ -34,12 +34,12 @@ internal static class PeerConfigReader
 
             if (!peer.Has("host"))
             {
-                peer.ErrorMissing("host", root, "peers");
+                peer.ErrorAtHeader("host", "required key is missing");
             }
 
             if (!peer.Has("mac_address"))
             {
-                peer.ErrorMissing("mac_address", root, "peers");
+                peer.ErrorAtHeader("mac_address", "required key is missing");
             }
 
             peer.ReportUnknownKeys();

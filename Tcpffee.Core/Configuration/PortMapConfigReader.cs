@@ -11,7 +11,7 @@ internal static class PortMapConfigReader
     {
         if (!group.Has("portmap"))
         {
-            group.ErrorAtKey("portmap", "required key is missing");
+            group.ErrorAtHeader("portmap", "required key is missing");
             return null;
         }
 
@@ -42,9 +42,10 @@ internal static class PortMapConfigReader
         foreach (var key in table.Keys.ToList())
         {
             var text = table.String(key);
-            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535
+                || port.ToString(CultureInfo.InvariantCulture) != key)
             {
-                table.ErrorAtKey(key, "portmap key must be a port number between 1 and 65535");
+                table.ErrorAtKey(key, "portmap key must be a port number between 1 and 65535, without leading zeros");
                 valid = false;
                 continue;
             }
@@ -68,6 +69,12 @@ internal static class PortMapConfigReader
             {
                 map[port] = endPoint;
             }
+        }
+
+        if (valid && map.Count == 0)
+        {
+            table.ErrorAtHeader("portmap", "must map at least one port (a group that serves no port takes no clients)");
+            valid = false;
         }
 
         return valid ? PortMapConfig.ForTable(map) : null;

@@ -27,7 +27,7 @@ internal static class SocketAddress
             return false;
         }
 
-        if (!IPAddress.TryParse(host, out var address)
+        if (!TryParseAddress(host, out var address)
             || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
             || port is < 1 or > 65535)
         {

@@ -1,3 +1,4 @@
+using Tcpffee.Demo;
 using System.CommandLine;
 
 namespace Tcpffee.Cli;
@@ -24,6 +25,14 @@ internal static class TcpffeeCommandLine
         var reload = new Command("reload", "Validate the configuration, then send SIGUSR1 to the running tcpffee named in the PID file ($TCPFFEE_PID_PATH).");
         reload.SetAction(result => ReloadCommand.Run(result.GetValue(config), Console.Out, Console.Error));
         root.Subcommands.Add(reload);
+
+        var demoPort = new Option<int>("--port") { Description = "Port the demo proxy listens on", DefaultValueFactory = _ => DemoCommand.DefaultPort };
+        var demoStatsPort = new Option<int>("--stats-port") { Description = "Port of the demo's stats endpoint", DefaultValueFactory = _ => DemoCommand.DefaultStatsPort };
+        var demo = new Command("demo", "Run the proxy with two named backends on loopback, from an embedded config, and show stickiness.");
+        demo.Options.Add(demoPort);
+        demo.Options.Add(demoStatsPort);
+        demo.SetAction((result, cancellation) => DemoCommand.RunAsync(result.GetValue(demoPort), result.GetValue(demoStatsPort), cancellation));
+        root.Subcommands.Add(demo);
 
         return root;
     }

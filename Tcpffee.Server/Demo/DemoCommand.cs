@@ -52,7 +52,7 @@ internal static class DemoCommand
                 return 1;
             }
 
-            await ShowStickinessAsync(proxyPort, alpha, bravo).ConfigureAwait(false);
+            await ShowStickinessAsync(proxyPort, statsPort, alpha, bravo).ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal static class DemoCommand
     }
 
     /// <summary>Connects from four loopback addresses, three times each, and prints which backend answered.</summary>
-    private static async Task ShowStickinessAsync(int proxyPort, DemoBackend alpha, DemoBackend bravo)
+    private static async Task ShowStickinessAsync(int proxyPort, int statsPort, DemoBackend alpha, DemoBackend bravo)
     {
         var output = new StringBuilder();
         output.AppendLine(CultureInfo.InvariantCulture, $"""
@@ -111,7 +111,7 @@ internal static class DemoCommand
             Try it yourself (curl's --interface picks the client address):
               curl --interface 127.0.0.2 http://127.0.0.1:{proxyPort}/
               curl --interface 127.0.0.9 http://127.0.0.1:{proxyPort}/
-            The health of the proxy: curl http://127.0.0.1:{DefaultStatsPort}/healthz
+            The health of the proxy: curl http://127.0.0.1:{statsPort}/healthz
             Press Ctrl+C to stop.
             """);
         await Console.Out.WriteAsync(output.ToString()).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Tcpffee.Cli;
 using Tcpffee.Lifecycle;
@@ -14,6 +15,9 @@ internal static class TcpffeeHost
 {
     /// <summary>Extra time the host gives hosted services beyond <c>shutdown_timeout</c>, to save state after draining.</summary>
     private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+
+    public static string Version { get; } =
+        typeof(TcpffeeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static async Task<int> RunAsync(StartupSettings settings, CancellationToken cancellation)
     {
@@ -81,6 +85,13 @@ internal static class TcpffeeHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tcpffee.Host");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var ports = string.Join(", ", app.Services.GetRequiredService<ProxyListenerManager>().EndPoints);
+            HostLog.Started(logger, Version, Environment.ProcessId, ports, config.StatsBindSocket);
+        });
+        app.Lifetime.ApplicationStopped.Register(() => HostLog.Stopped(logger));
         app.MapGet("/healthz", (ProxyListenerManager listeners) =>
             listeners.AllBound ? Results.Text("Healthy") : Results.Text("Unhealthy: not every port is bound", statusCode: 503));
         return app;

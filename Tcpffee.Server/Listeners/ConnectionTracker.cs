@@ -80,7 +80,7 @@ internal sealed partial class ConnectionTracker : IDisposable
         var aborted = 0;
         foreach (var tracked in _connections.Keys)
         {
-            tracked.Context.Abort(new ConnectionAbortedException(reason));
+            tracked.Abort(reason);
             aborted++;
         }
 
@@ -121,7 +121,7 @@ internal sealed partial class ConnectionTracker : IDisposable
             if (_time.GetElapsedTime(tracked.LastActivity) >= idleTimeout)
             {
                 LogIdleTimeout(tracked.Context.RemoteEndPoint, idleTimeout.TotalSeconds);
-                tracked.Context.Abort(new ConnectionAbortedException("idle timeout"));
+                tracked.Abort("idle timeout");
             }
         }
     }

@@ -19,8 +19,9 @@ internal sealed partial class PortListener
     private volatile bool _unbound;
     private Task _acceptLoop = Task.CompletedTask;
 
-    private PortListener(IConnectionListener listener, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger)
+    private PortListener(int configuredPort, IConnectionListener listener, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger)
     {
+        ConfiguredPort = configuredPort;
         _listener = listener;
         _application = application;
         _tracker = tracker;
@@ -29,13 +30,17 @@ internal sealed partial class PortListener
 
     public EndPoint EndPoint => _listener.EndPoint;
 
+    /// <summary>The bound port (the actual one when 0 was configured).</summary>
     public int Port => ((IPEndPoint)_listener.EndPoint).Port;
+
+    /// <summary>The port as written in the configuration, which is what portmaps and routing are keyed by.</summary>
+    public int ConfiguredPort { get; }
 
     public static async Task<PortListener> BindAsync(
         IConnectionListenerFactory factory, IPEndPoint endPoint, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger, CancellationToken cancellation)
     {
         var listener = await factory.BindAsync(endPoint, cancellation).ConfigureAwait(false);
-        var port = new PortListener(listener, application, tracker, logger);
+        var port = new PortListener(endPoint.Port, listener, application, tracker, logger);
         port._acceptLoop = port.AcceptLoopAsync();
         return port;
     }

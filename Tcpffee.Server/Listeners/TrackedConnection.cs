@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Tcpffee.Proxy;
 
 namespace Tcpffee.Listeners;
 
@@ -20,6 +21,24 @@ internal sealed class TrackedConnection
 
     /// <summary>Monotonic timestamp of the last byte moved either way.</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>The copy running for this connection once a backend is connected; it closes both sides on abort.</summary>
+    public ProxySession? Session { get; set; }
+
+    /// <summary>Closes the connection (and its backend, once connected): idle timeout, shutdown, max time exceeded.</summary>
+    public void Abort(string reason)
+    {
+        // Kestrel's ConnectionClosed token fires when the client's read side ends (a FIN, too), so it cannot tell the
+        // copy to stop; the tracker tells the session directly.
+        if (Session is { } session)
+        {
+            session.Abort();
+        }
+        else
+        {
+            Context.Abort(new ConnectionAbortedException(reason));
+        }
+    }
 
     /// <summary>Called on every read in either direction; a plain store, so it costs nothing on the data path.</summary>
     public void MarkActive(long now) => Volatile.Write(ref _lastActivity, now);

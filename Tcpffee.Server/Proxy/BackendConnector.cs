@@ -6,14 +6,13 @@ namespace Tcpffee.Proxy;
 /// <summary>Opens the TCP connection to a backend within <c>connect_timeout</c>.</summary>
 internal static class BackendConnector
 {
-    public static async ValueTask<Socket> ConnectAsync(IPEndPoint backend, TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+    public static async ValueTask<Socket> ConnectAsync(IPEndPoint backend, TimeSpan timeout, TimeProvider time)
     {
         var socket = new Socket(backend.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timer = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellation);
         try
         {
-            await socket.ConnectAsync(backend, linked.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(backend, timer.Token).ConfigureAwait(false);
             return socket;
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested)

@@ -37,7 +37,8 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         // The snapshot is taken once: a reload during this connection does not change where it goes.
         var model = _routing.Current;
         var started = _time.GetTimestamp();
-        var port = ((IPEndPoint)connection.LocalEndPoint!).Port;
+        var tracked = connection.Features.Get<TrackedConnection>();
+        var port = tracked?.Listener.ConfiguredPort ?? ((IPEndPoint)connection.LocalEndPoint!).Port;
         var clientEndPoint = (IPEndPoint)connection.RemoteEndPoint!;
         var clientAddress = clientEndPoint.Address.IsIPv4MappedToIPv6 ? clientEndPoint.Address.MapToIPv4() : clientEndPoint.Address;
         var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket
@@ -61,7 +62,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         }
 
         var decision = _router.Route(model, port, key);
-        var (backend, outcome) = await ConnectAsync(model, port, key, clientEndPoint, decision, connection.ConnectionClosed).ConfigureAwait(false);
+        var (backend, outcome) = await ConnectAsync(model, port, key, clientEndPoint, decision).ConfigureAwait(false);
         decision = backend.Decision;
         if (backend.Socket is not { } socket)
         {
@@ -72,7 +73,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
         var route = decision.Route!;
         route.State.ConnectionOpened();
-        var session = new ProxySession(connection, clientSocket, socket, connection.Features.Get<TrackedConnection>(), _time);
+        var session = new ProxySession(connection, clientSocket, socket, tracked, _time);
         try
         {
             var (up, down) = await session.RunAsync(first).ConfigureAwait(false);
@@ -101,7 +102,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     /// at most once; a known key fails, because stickiness is the promise and health checks take a dead group out.
     /// </summary>
     private async Task<((Socket? Socket, RouteDecision Decision), ConnectionOutcome)> ConnectAsync(
-        RoutingModel model, int port, StickKey key, IPEndPoint client, RouteDecision decision, CancellationToken cancellation)
+        RoutingModel model, int port, StickKey key, IPEndPoint client, RouteDecision decision)
     {
         List<int>? tried = null;
         while (true)
@@ -114,17 +115,11 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
             try
             {
-                var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time, cancellation).ConfigureAwait(false);
+                var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time).ConfigureAwait(false);
                 return ((socket, decision), ConnectionOutcome.Closed);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
-                if (cancellation.IsCancellationRequested)
-                {
-                    Release(key, decision);
-                    return ((null, decision with { Route = null }), ConnectionOutcome.ClientGone);
-                }
-
                 if (_logger.IsEnabled(LogLevel.Warning))
                 {
                     LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);

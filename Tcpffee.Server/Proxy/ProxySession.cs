@@ -46,7 +46,11 @@ internal sealed class ProxySession
     /// <summary>Runs both directions to their end; <paramref name="first"/> is the unconsumed read left by the first-message peek.</summary>
     public async Task<(CopyResult Up, CopyResult Down)> RunAsync(ReadResult? first)
     {
-        using var closed = _client.ConnectionClosed.UnsafeRegister(static s => ((ProxySession)s!).TearDown(reset: false), this);
+        if (_tracked is not null)
+        {
+            _tracked.Session = this;
+        }
+
         var up = UpstreamAsync(first);
         var down = DownstreamAsync();
         var results = (await up.ConfigureAwait(false), await down.ConfigureAwait(false));
@@ -192,6 +196,9 @@ internal sealed class ProxySession
             }
         }
     }
+
+    /// <summary>Closes both sides with a FIN, from outside: idle timeout or shutdown.</summary>
+    public void Abort() => TearDown(reset: false);
 
     /// <summary>Closes both sides once; with <paramref name="reset"/>, as a reset (RST) rather than a FIN.</summary>
     private void TearDown(bool reset)

@@ -19,7 +19,7 @@ public sealed class RunTests : IDisposable
         var config = _environment.Directory.WriteFile("good.toml", LoopbackConfig());
         await using var server = ServerProcess.Start(["--config", config], _environment.Variables());
 
-        await server.WaitForLineAsync(ProcessOutput.StandardOutput, l => l.Contains("Application started", StringComparison.Ordinal));
+        await server.WaitForLineAsync(ProcessOutput.StandardOutput, l => l.Contains("tcpffee ", StringComparison.Ordinal) && l.Contains(" started (PID", StringComparison.Ordinal));
         Assert.False(server.Process.HasExited, server.Describe());
         await server.SignalAsync(signal);
 

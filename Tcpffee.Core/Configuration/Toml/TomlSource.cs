@@ -11,9 +11,11 @@ internal sealed class TomlSource
 {
     private readonly TomlMetadataStore _metadata;
     private readonly Dictionary<(int Line, int Column), ValueSyntax> _valuesByKeyPosition;
+    private readonly DocumentSyntax _document;
 
-    private TomlSource(string path, TomlTable root, TomlMetadataStore metadata, Dictionary<(int, int), ValueSyntax> values)
+    private TomlSource(string path, TomlTable root, TomlMetadataStore metadata, Dictionary<(int, int), ValueSyntax> values, DocumentSyntax document)
     {
+        _document = document;
         Path = path;
         Root = root;
         _metadata = metadata;
@@ -62,7 +64,7 @@ internal sealed class TomlSource
             IndexValues(table.Items, values);
         }
 
-        return new TomlSource(path, root, metadata, values);
+        return new TomlSource(path, root, metadata, values, document);
     }
 
     /// <summary>Where <paramref name="key"/> of <paramref name="table"/> is written, 1-based; the start of the file if unknown.</summary>
@@ -93,6 +95,32 @@ internal sealed class TomlSource
         }
 
         return (value.Span.Start.Line + 1, value.Span.Start.Column + 1);
+    }
+
+    /// <summary>Where the <paramref name="index"/>-th <c>[[name]]</c> header for <paramref name="dottedName"/> is written.</summary>
+    public (int Line, int Column)? TableArrayHeaderPosition(string dottedName, int index)
+    {
+        var seen = 0;
+        foreach (var table in _document.Tables)
+        {
+            if (table is TableArraySyntax { Name: { } name } && KeyText(name) == dottedName && seen++ == index)
+            {
+                return (name.Span.Start.Line + 1, name.Span.Start.Column + 1);
+            }
+        }
+
+        return null;
+    }
+
+    private static string KeyText(KeySyntax key)
+    {
+        var parts = new List<string> { key.Key?.ToString()?.Trim() ?? "" };
+        foreach (var dotted in key.DotKeys)
+        {
+            parts.Add(dotted.Key?.ToString()?.Trim() ?? "");
+        }
+
+        return string.Join('.', parts);
     }
 
     private static void IndexValues(SyntaxList<KeyValueSyntax> keyValues, Dictionary<(int, int), ValueSyntax> values)

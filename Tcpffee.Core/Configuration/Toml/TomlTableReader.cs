@@ -11,13 +11,15 @@ internal sealed class TomlTableReader
     private readonly TomlSource _source;
     private readonly List<ConfigError> _errors;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly (int Line, int Column) _header;
 
-    public TomlTableReader(TomlSource source, TomlTable table, string path, List<ConfigError> errors)
+    public TomlTableReader(TomlSource source, TomlTable table, string path, List<ConfigError> errors, (int Line, int Column) header)
     {
         _source = source;
         Raw = table;
         Path = path;
         _errors = errors;
+        _header = header;
     }
 
     public TomlTable Raw { get; }
@@ -43,9 +45,8 @@ internal sealed class TomlTableReader
     public void ErrorAtValue(string key, string message, int? index = null) =>
         Add(_source.ValuePosition(Raw, key, index), $"{Describe(key)}{(index is { } i ? $"[{i}]" : "")}: {message}");
 
-    /// <summary>Reports a key this table requires but does not have, at the table's own header.</summary>
-    public void ErrorMissing(string key, TomlTableReader parent, string keyInParent) =>
-        Add(_source.KeyPosition(parent.Raw, keyInParent), $"{Describe(key)}: required key is missing");
+    /// <summary>Reports a mistake about this table as a whole (a required key it lacks, say) at its own header.</summary>
+    public void ErrorAtHeader(string key, string message) => Add(_header, $"{Describe(key)}: {message}");
 
     public string? String(string key)
     {
@@ -143,7 +144,7 @@ internal sealed class TomlTableReader
 
         if (Raw[key] is TomlTable table)
         {
-            return new TomlTableReader(_source, table, Describe(key), _errors);
+            return new TomlTableReader(_source, table, Describe(key), _errors, _source.KeyPosition(Raw, key));
         }
 
         WrongType(key, "a table");
@@ -159,7 +160,9 @@ internal sealed class TomlTableReader
 
         if (Raw[key] is TomlTableArray array)
         {
-            return array.Select((t, i) => new TomlTableReader(_source, t, $"{Describe(key)}[{i}]", _errors)).ToList();
+            var path = Describe(key);
+            return array.Select((t, i) => new TomlTableReader(
+                _source, t, $"{path}[{i}]", _errors, _source.TableArrayHeaderPosition(path, i) ?? _source.KeyPosition(Raw, key))).ToList();
         }
 
         WrongType(key, "an array of tables");
