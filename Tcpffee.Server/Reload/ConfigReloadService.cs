@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Tcpffee.Configuration;
+using Tcpffee.Listeners;
+using Tcpffee.Model;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Reload;
+
+/// <summary>
+/// Reloads the configuration on SIGUSR1: validates the whole file first and keeps the old configuration on any
+/// mistake; otherwise swaps the routing snapshot, opens new ports, closes removed ones (their connections continue)
+/// and applies the stick table settings. Settings that cannot change live are reported as needing a restart.
+/// </summary>
+internal sealed partial class ConfigReloadService : BackgroundService
+{
+    private const PosixSignal SigUsr1 = (PosixSignal)10;
+
+    private readonly TcpffeeEnvironment _environment;
+    private readonly RoutingState _routing;
+    private readonly ProxyListenerManager _listeners;
+    private readonly IStickTable _table;
+    private readonly ILogger<ConfigReloadService> _logger;
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private PosixSignalRegistration? _signal;
+    private long _applied;
+    private long _rejected;
+
+    public ConfigReloadService(
+        TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, ILogger<ConfigReloadService> logger)
+    {
+        _environment = environment;
+        _routing = routing;
+        _listeners = listeners;
+        _table = table;
+        _logger = logger;
+    }
+
+    /// <summary>How many reloads were applied and how many were refused, for operators and tests.</summary>
+    public (long Applied, long Rejected) Counts => (Interlocked.Read(ref _applied), Interlocked.Read(ref _rejected));
+
+    /// <summary>Asks for a reload, as SIGUSR1 does; several requests while one runs collapse into one more.</summary>
+    public void Request() => _requests.Writer.TryWrite(true);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Without Cancel the default action of SIGUSR1 would terminate the process after the handler ran.
+        // The handler runs on a thread-pool thread, so it only queues the work.
+        _signal = PosixSignalRegistration.Create(SigUsr1, context =>
+        {
+            context.Cancel = true;
+            Request();
+        });
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _signal?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await ReloadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellation)
+    {
+        var path = _environment.ConfigPath;
+        LogReloading(path);
+        TcpffeeConfig next;
+        try
+        {
+            next = ConfigLoader.LoadFile(path);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                LogConfigError(error.ToString());
+            }
+
+            Interlocked.Increment(ref _rejected);
+            LogRejected(ex.Errors.Count, path);
+            return;
+        }
+
+        var previous = _routing.Current.Config;
+        foreach (var setting in RestartOnlySettings.Changed(previous, next))
+        {
+            LogNeedsRestart(setting);
+        }
+
+        // Settings that need a restart keep their running values; everything else takes effect now.
+        next = RestartOnlySettings.KeepRunning(previous, next);
+        _table.Configure(next.Expiration, next.StickTableMaxEntries);
+        _routing.Swap(next);
+        var bindErrors = await _listeners.ApplyAsync(next, cancellation).ConfigureAwait(false);
+        foreach (var error in bindErrors)
+        {
+            LogBindError(error);
+        }
+
+        Interlocked.Increment(ref _applied);
+        LogApplied(path, next.Ports.Length, next.Groups.Length);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "SIGUSR1: reloading {Path}")]
+    private partial void LogReloading(string path);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Error}")]
+    private partial void LogConfigError(string error);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Reload refused: {Count} mistakes in {Path}; still running on the previous configuration")]
+    private partial void LogRejected(int count, string path);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Setting} changed, but it takes effect only after a restart")]
+    private partial void LogNeedsRestart(string setting);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Reload: {Error}")]
+    private partial void LogBindError(string error);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Reloaded {Path}: {Ports} ports, {Groups} groups")]
+    private partial void LogApplied(string path, int ports, int groups);
+}
