@@ -74,7 +74,7 @@ internal static class ConfigLoader
         };
 
         root.ReportUnknownKeys();
-        return config;
+        return config with { Warnings = [.. PortmapLoopValidator.Warnings(source, config)] };
     }
 
     private static List<int> ReadPorts(TomlTableReader root)

@@ -43,4 +43,7 @@ internal sealed record TcpffeeConfig
     public ImmutableArray<GroupConfig> Groups { get; init; } = [];
 
     public ImmutableArray<PeerConfig> Peers { get; init; } = [];
+
+    /// <summary>Things that load but are probably mistakes, located like errors; printed by check-config and logged at start and reload.</summary>
+    public ImmutableArray<ConfigError> Warnings { get; init; } = [];
 }

@@ -11,6 +11,11 @@ internal static class CheckConfigCommand
         }
 
         var config = settings.Config;
+        foreach (var warning in config.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
         var checks = config.Groups.Sum(g => g.HealthChecks.Length);
         output.WriteLine(
             $"{settings.Environment.ConfigPath}: OK ({config.Ports.Length} ports, {config.Groups.Length} groups, {checks} health checks, {config.Peers.Length} peers)");

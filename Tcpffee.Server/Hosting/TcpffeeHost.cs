@@ -1,7 +1,9 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tcpffee.Cli;
+using Tcpffee.Health;
 using Tcpffee.Lifecycle;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
@@ -46,7 +48,15 @@ internal static class TcpffeeHost
         var (environment, config) = (settings.Environment, settings.Config);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:Microsoft"] = "Warning" });
+            new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft"] = "Warning",
+
+                // A degraded /healthz is a state, not a warning; the health monitor logs the changes that matter.
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+            });
         builder.Configuration.AddInMemoryCollection(environment.Log.ToConfiguration());
 
         // Logging__LogLevel__* variables must win over TCPFFEE_LOG, so they are read again last.
@@ -80,10 +90,14 @@ internal static class TcpffeeHost
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<ProxyListenerManager>();
+        services.AddHealthChecks().AddCheck<ProxyHealthCheck>("proxy");
 
-        // Start order is PID file, state, listeners; the host stops them in reverse: drain, save, remove the PID file.
+        // Start order is PID file, state (stick table, then health), listeners; the host stops them in reverse:
+        // drain, save, remove the PID file.
         services.AddHostedService<PidFileService>();
         services.AddHostedService<StickTablePersistenceService>();
+        services.AddSingleton<HealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());
         services.AddSingleton<ConfigReloadService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloadService>());
@@ -91,14 +105,18 @@ internal static class TcpffeeHost
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tcpffee.Host");
+        foreach (var warning in config.Warnings)
+        {
+            HostLog.ConfigWarning(logger, warning);
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var ports = string.Join(", ", app.Services.GetRequiredService<ProxyListenerManager>().EndPoints);
             HostLog.Started(logger, Version, Environment.ProcessId, ports, config.StatsBindSocket);
         });
         app.Lifetime.ApplicationStopped.Register(() => HostLog.Stopped(logger));
-        app.MapGet("/healthz", (ProxyListenerManager listeners) =>
-            listeners.AllBound ? Results.Text("Healthy") : Results.Text("Unhealthy: not every port is bound", statusCode: 503));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Tcpffee.Configuration;
+using Tcpffee.Health;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
 using Tcpffee.StickTable;
@@ -20,6 +21,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private readonly RoutingState _routing;
     private readonly ProxyListenerManager _listeners;
     private readonly IStickTable _table;
+    private readonly HealthMonitor _health;
     private readonly ILogger<ConfigReloadService> _logger;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -29,8 +31,10 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private long _rejected;
 
     public ConfigReloadService(
-        TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, ILogger<ConfigReloadService> logger)
+        TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, HealthMonitor health,
+        ILogger<ConfigReloadService> logger)
     {
+        _health = health;
         _environment = environment;
         _routing = routing;
         _listeners = listeners;
@@ -98,6 +102,11 @@ internal sealed partial class ConfigReloadService : BackgroundService
             return;
         }
 
+        foreach (var warning in next.Warnings)
+        {
+            LogConfigWarning(warning.ToString());
+        }
+
         var previous = _routing.Current.Config;
         foreach (var setting in RestartOnlySettings.Changed(previous, next))
         {
@@ -108,6 +117,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
         next = RestartOnlySettings.KeepRunning(previous, next);
         _table.Configure(next.Expiration, next.StickTableMaxEntries);
         _routing.Swap(next);
+        _health.Reconcile(next);
         var bindErrors = await _listeners.ApplyAsync(next, cancellation).ConfigureAwait(false);
         foreach (var error in bindErrors)
         {
@@ -123,6 +133,9 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Error}")]
     private partial void LogConfigError(string error);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogConfigWarning(string warning);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Reload refused: {Count} mistakes in {Path}; still running on the previous configuration")]
     private partial void LogRejected(int count, string path);

@@ -1,0 +1,269 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tcpffee.Configuration;
+using Tcpffee.Model;
+
+namespace Tcpffee.Health;
+
+/// <summary>
+/// Runs every configured health check on its own schedule (every <c>interval</c>, starting at once with a small jitter),
+/// counts rise and fall, tells each group what its checks ask of routing, and saves every check's state.
+/// Checks can be added, removed or kept while running; kept checks keep their counters.
+/// </summary>
+internal sealed partial class HealthMonitor : IHostedService, IDisposable
+{
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
+
+    private readonly RoutingState _routing;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HealthMonitor> _logger;
+    private readonly string _savePath;
+    private readonly HttpMessageInvoker _http = HttpProbe.CreateClient();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
+    private readonly Dictionary<int, GroupStatus> _groupStatus = [];
+    private IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> _restored = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
+    private ITimer? _saveTimer;
+    private int _dirty;
+
+    public HealthMonitor(RoutingState routing, TcpffeeEnvironment environment, TimeProvider time, ILogger<HealthMonitor> logger)
+    {
+        _routing = routing;
+        _time = time;
+        _logger = logger;
+        _savePath = environment.HealthCheckSavePath;
+    }
+
+    /// <summary>A copy of every running check, for the API and the proxy's own health.</summary>
+    public IReadOnlyList<RunningCheck> Checks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _checks.Values];
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _restored = HealthStateFile.Load(_savePath, out var error);
+        if (error is not null)
+        {
+            LogRestoreFailed(_savePath, error);
+        }
+        else if (_restored.Count > 0)
+        {
+            LogRestored(_restored.Count, _savePath);
+        }
+
+        _saveTimer = _time.CreateTimer(static s => ((HealthMonitor)s!).SaveIfDirty(), this, SaveDelay, SaveDelay);
+
+        // Before the listeners start: a group saved as down takes no new clients from the first connection on.
+        Reconcile(_routing.Current.Config);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        List<RunningCheck> checks;
+        lock (_lock)
+        {
+            checks = [.. _checks.Values];
+        }
+
+        foreach (var check in checks)
+        {
+            check.Stop();
+        }
+
+        await Task.WhenAll(checks.Select(c => c.Loop)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _saveTimer?.Dispose();
+        Save();
+    }
+
+    /// <summary>Starts new checks, stops removed ones and keeps unchanged ones (with their counters), then updates group states.</summary>
+    public void Reconcile(TcpffeeConfig config)
+    {
+        lock (_lock)
+        {
+            var wanted = new Dictionary<HealthCheckIdentity, (GroupConfig Group, HealthCheckConfig Check, IReadOnlyList<System.Net.IPEndPoint> Endpoints)>();
+            foreach (var group in config.Groups)
+            {
+                foreach (var check in group.HealthChecks)
+                {
+                    var endpoints = HealthCheckTargets.For(config, group, check);
+                    wanted[HealthCheckIdentity.For(group.Id, check, endpoints)] = (group, check, endpoints);
+                }
+            }
+
+            foreach (var (identity, running) in _checks.ToList())
+            {
+                if (!wanted.ContainsKey(identity))
+                {
+                    running.Stop();
+                    _checks.Remove(identity);
+                    LogCheckRemoved(identity);
+                }
+            }
+
+            foreach (var (identity, (group, check, endpoints)) in wanted)
+            {
+                if (_checks.ContainsKey(identity))
+                {
+                    continue;
+                }
+
+                var status = _restored.GetValueOrDefault(identity) ?? HealthCheckStatus.Initial;
+                var probe = check.Http is { } http ? (IHealthCheck)new HttpProbe(endpoints, http, _http) : new TcpProbe(endpoints);
+                var running = new RunningCheck(identity, check, endpoints, probe, status);
+                _checks[identity] = running;
+                running.Loop = RunAsync(running);
+            }
+
+            UpdateGroupsLocked(config);
+            Interlocked.Exchange(ref _dirty, 1);
+        }
+    }
+
+    public void Dispose()
+    {
+        _saveTimer?.Dispose();
+        _http.Dispose();
+        lock (_lock)
+        {
+            foreach (var check in _checks.Values)
+            {
+                check.Stop();
+            }
+        }
+    }
+
+    private async Task RunAsync(RunningCheck check)
+    {
+        var stopping = check.Stopping;
+        try
+        {
+            // A small jitter (up to a tenth of the interval, at most 1 s) keeps checks from firing in lockstep.
+            var jitter = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(check.Config.Interval.Ticks / 10, TimeSpan.TicksPerSecond)));
+            await Task.Delay(jitter, _time, stopping).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(check.Config.Interval, _time);
+            do
+            {
+                var result = await ProbeAsync(check, stopping).ConfigureAwait(false);
+                Record(check, result);
+            }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Removed by a reload, or shutting down.
+        }
+        finally
+        {
+            check.Dispose();
+        }
+    }
+
+    private async Task<ProbeResult> ProbeAsync(RunningCheck check, CancellationToken stopping)
+    {
+        var started = _time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(check.Config.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        var registration = new HealthCheckRegistration(check.Identity.ToString(), check.Probe, HealthStatus.Unhealthy, null, check.Config.Timeout);
+        HealthCheckResult result;
+        try
+        {
+            result = await check.Probe.CheckHealthAsync(new HealthCheckContext { Registration = registration }, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            result = HealthCheckResult.Unhealthy("timeout");
+        }
+
+        var passed = result.Status == HealthStatus.Healthy;
+        var message = result.Description ?? (passed ? "passed" : "failed");
+        if (!passed && timeout.IsCancellationRequested)
+        {
+            message = $"timeout after {check.Config.Timeout.TotalMilliseconds:0} ms ({message})";
+        }
+
+        stopping.ThrowIfCancellationRequested();
+        var milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
+        LogProbe(check.Identity, passed, message, milliseconds);
+        return new ProbeResult(passed, message, _time.GetUtcNow());
+    }
+
+    private void Record(RunningCheck check, ProbeResult result)
+    {
+        lock (_lock)
+        {
+            if (!_checks.TryGetValue(check.Identity, out var current) || !ReferenceEquals(current, check))
+            {
+                return;
+            }
+
+            var before = check.Status;
+            var after = before.Record(result, check.Config.Rise, check.Config.Fall);
+            check.SetStatus(after);
+            Interlocked.Exchange(ref _dirty, 1);
+            if (before.Up != after.Up)
+            {
+                LogCheckChanged(check.Identity, check.Kind, before.Up, after.Up, result.Message);
+                UpdateGroupsLocked(_routing.Current.Config);
+
+                // A change of up or down is written at once; counters alone are written within a second.
+                SaveLocked();
+            }
+        }
+    }
+
+    private void UpdateGroupsLocked(TcpffeeConfig config)
+    {
+        var byGroup = _checks.Values.ToLookup(c => c.Identity.GroupId);
+        foreach (var groupId in config.Groups.Select(g => g.Id).Concat(_groupStatus.Keys).Distinct().ToList())
+        {
+            var checks = byGroup[groupId].ToList();
+            var status = GroupHealth.Of(checks.Select(c => (c.Config.FallAction, c.Status.Up)));
+            var before = _groupStatus.GetValueOrDefault(groupId, GroupStatus.Up);
+            _groupStatus[groupId] = status;
+            _routing.Groups.Get(groupId).SetHealth(status);
+            if (before != status)
+            {
+                var reasons = string.Join("; ", checks.Where(c => !c.Status.Up).Select(c => $"check {c.Identity.Index}: {c.Status.LastResult?.Message}"));
+                LogGroupChanged(groupId, before, status, reasons.Length > 0 ? reasons : "all checks up");
+            }
+        }
+    }
+
+    private void SaveIfDirty()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 1)
+        {
+            lock (_lock)
+            {
+                SaveLocked();
+            }
+        }
+    }
+
+    private void Save()
+    {
+        lock (_lock)
+        {
+            SaveLocked();
+        }
+    }
+
+    private void SaveLocked()
+    {
+        try
+        {
+            HealthStateFile.Save(_savePath, _checks.ToDictionary(c => c.Key, c => c.Value.Status));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(_savePath, ex.Message);
+        }
+    }
+}
