@@ -40,10 +40,11 @@ internal sealed partial class PortListener
         IConnectionListenerFactory factory, IPEndPoint endPoint, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger, CancellationToken cancellation)
     {
         var listener = await factory.BindAsync(endPoint, cancellation).ConfigureAwait(false);
-        var port = new PortListener(endPoint.Port, listener, application, tracker, logger);
-        port._acceptLoop = port.AcceptLoopAsync();
-        return port;
+        return new PortListener(endPoint.Port, listener, application, tracker, logger);
     }
+
+    /// <summary>Starts accepting. Until then the kernel queues new connections, so a reload can bind first and route later.</summary>
+    public void Start() => _acceptLoop = AcceptLoopAsync();
 
     /// <summary>Stops accepting; connections already accepted continue.</summary>
     public async Task UnbindAsync()

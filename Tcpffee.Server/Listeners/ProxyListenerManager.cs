@@ -47,59 +47,63 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var errors = await ApplyAsync(_routing.Current.Config, cancellationToken).ConfigureAwait(false);
+        var config = _routing.Current.Config;
+        var (bound, errors) = await BindAsync(config.BindAddress, config.Ports, cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
+            await DiscardAsync(bound).ConfigureAwait(false);
+
             // At start a port that cannot be bound is fatal: running with part of the configuration would hide it.
             throw new InvalidOperationException(string.Join("; ", errors));
         }
+
+        _bindAddress = config.BindAddress;
+        Activate(bound);
+        AllBound = true;
     }
 
-    /// <summary>Binds new ports and unbinds removed ones; returns a message per port that could not be bound.</summary>
-    public async Task<IReadOnlyList<string>> ApplyAsync(TcpffeeConfig config, CancellationToken cancellation)
+    /// <summary>
+    /// Moves the listeners to <paramref name="next"/>, all or nothing: added ports are bound first and, if any fails,
+    /// nothing changes and the messages are returned. Otherwise <paramref name="swap"/> publishes the new routing,
+    /// the new ports start accepting, and removed ports stop accepting while their open connections continue.
+    /// </summary>
+    public async Task<ListenerChange> ApplyAsync(TcpffeeConfig next, Action swap, CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            var errors = new List<string>();
-            var wanted = config.Ports.ToHashSet();
-            var rebindAll = !config.BindAddress.Equals(_bindAddress);
-            foreach (var (port, listener) in _listeners.ToList())
+            var rebindAll = !next.BindAddress.Equals(_bindAddress);
+            var current = _listeners.Keys.ToHashSet();
+            var added = rebindAll ? next.Ports.ToList() : next.Ports.Where(p => !current.Contains(p)).ToList();
+            var removed = rebindAll ? current.ToList() : current.Where(p => !next.Ports.Contains(p)).ToList();
+
+            // A new address may overlap the old one on the same ports (0.0.0.0 over 127.0.0.1): free them first.
+            var released = rebindAll ? await ReleaseAsync(removed).ConfigureAwait(false) : [];
+            var (bound, errors) = await BindAsync(next.BindAddress, added, cancellation).ConfigureAwait(false);
+            if (errors.Count > 0)
             {
-                if (rebindAll || !wanted.Contains(port))
+                await DiscardAsync(bound).ConfigureAwait(false);
+                if (released.Count > 0)
                 {
-                    await RemoveAsync(port, listener).ConfigureAwait(false);
+                    // Best effort back to the old address, which was free a moment ago.
+                    var (restored, _) = await BindAsync(_bindAddress, released.Select(l => l.ConfiguredPort).ToList(), CancellationToken.None).ConfigureAwait(false);
+                    Activate(restored);
+                    AllBound = restored.Count == released.Count;
                 }
+
+                return new ListenerChange([], [], errors);
             }
 
-            _bindAddress = config.BindAddress;
-            foreach (var port in config.Ports)
+            swap();
+            _bindAddress = next.BindAddress;
+            Activate(bound);
+            if (!rebindAll)
             {
-                if (_listeners.ContainsKey(port))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    var endPoint = new IPEndPoint(config.BindAddress, port);
-                    var listener = await PortListener.BindAsync(_factory, endPoint, _application, _tracker, _logger, cancellation).ConfigureAwait(false);
-                    lock (_listeners)
-                    {
-                        _listeners[port] = listener;
-                    }
-
-                    LogListening(listener.EndPoint);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogBindFailed(config.BindAddress, port, ex.Message);
-                    errors.Add($"cannot listen on {config.BindAddress}:{port}: {ex.Message}");
-                }
+                await ReleaseAsync(removed).ConfigureAwait(false);
             }
 
-            AllBound = errors.Count == 0;
-            return errors;
+            AllBound = true;
+            return new ListenerChange(added, removed, []);
         }
         finally
         {
@@ -142,18 +146,73 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task RemoveAsync(int port, PortListener listener)
+    private async Task<(List<PortListener> Bound, List<string> Errors)> BindAsync(IPAddress address, IReadOnlyList<int> ports, CancellationToken cancellation)
     {
-        lock (_listeners)
+        var bound = new List<PortListener>();
+        var errors = new List<string>();
+        foreach (var port in ports)
         {
-            _listeners.Remove(port);
+            try
+            {
+                bound.Add(await PortListener.BindAsync(_factory, new IPEndPoint(address, port), _application, _tracker, _logger, cancellation).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogBindFailed(address, port, ex.Message);
+                errors.Add($"cannot listen on {address}:{port}: {ex.Message}");
+            }
         }
 
-        await listener.UnbindAsync().ConfigureAwait(false);
-        LogUnbound(listener.EndPoint);
+        return (bound, errors);
+    }
 
-        // Its open connections keep running; the listener is freed when the last one ends.
-        _ = listener.DisposeWhenIdleAsync();
+    private void Activate(List<PortListener> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            lock (_listeners)
+            {
+                _listeners[listener.ConfiguredPort] = listener;
+            }
+
+            listener.Start();
+            LogListening(listener.EndPoint);
+        }
+    }
+
+    private static async Task DiscardAsync(List<PortListener> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            await listener.UnbindAsync().ConfigureAwait(false);
+            await listener.DisposeWhenIdleAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops accepting on <paramref name="ports"/>; their open connections continue and each listener is freed after its last one.</summary>
+    private async Task<List<PortListener>> ReleaseAsync(IReadOnlyList<int> ports)
+    {
+        var released = new List<PortListener>();
+        foreach (var port in ports)
+        {
+            PortListener? listener;
+            lock (_listeners)
+            {
+                _listeners.Remove(port, out listener);
+            }
+
+            if (listener is null)
+            {
+                continue;
+            }
+
+            await listener.UnbindAsync().ConfigureAwait(false);
+            LogUnbound(listener.EndPoint);
+            _ = listener.DisposeWhenIdleAsync();
+            released.Add(listener);
+        }
+
+        return released;
     }
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Listening on {EndPoint}")]

@@ -22,6 +22,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private readonly ProxyListenerManager _listeners;
     private readonly IStickTable _table;
     private readonly HealthMonitor _health;
+    private readonly TimeProvider _time;
     private readonly ILogger<ConfigReloadService> _logger;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -29,11 +30,13 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private PosixSignalRegistration? _signal;
     private long _applied;
     private long _rejected;
+    private ReloadResult? _lastResult;
 
     public ConfigReloadService(
         TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, HealthMonitor health,
-        ILogger<ConfigReloadService> logger)
+        TimeProvider time, ILogger<ConfigReloadService> logger)
     {
+        _time = time;
         _health = health;
         _environment = environment;
         _routing = routing;
@@ -44,6 +47,13 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     /// <summary>How many reloads were applied and how many were refused, for operators and tests.</summary>
     public (long Applied, long Rejected) Counts => (Interlocked.Read(ref _applied), Interlocked.Read(ref _rejected));
+
+    /// <summary>The last reload's outcome, or null before the first one.</summary>
+    public ReloadResult? LastResult
+    {
+        get => Volatile.Read(ref _lastResult);
+        private set => Volatile.Write(ref _lastResult, value);
+    }
 
     /// <summary>Asks for a reload, as SIGUSR1 does; several requests while one runs collapse into one more.</summary>
     public void Request() => _requests.Writer.TryWrite(true);
@@ -97,8 +107,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
                 LogConfigError(error.ToString());
             }
 
-            Interlocked.Increment(ref _rejected);
-            LogRejected(ex.Errors.Count, path);
+            Refuse($"{ex.Errors.Count} mistake(s) in {path}", [.. ex.Errors.Select(e => e.ToString())]);
             return;
         }
 
@@ -115,17 +124,30 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
         // Settings that need a restart keep their running values; everything else takes effect now.
         next = RestartOnlySettings.KeepRunning(previous, next);
-        _table.Configure(next.Expiration, next.StickTableMaxEntries);
-        _routing.Swap(next);
-        _health.Reconcile(next);
-        var bindErrors = await _listeners.ApplyAsync(next, cancellation).ConfigureAwait(false);
-        foreach (var error in bindErrors)
+        var change = await _listeners.ApplyAsync(next, () =>
         {
-            LogBindError(error);
+            _table.Configure(next.Expiration, next.StickTableMaxEntries);
+            _routing.Swap(next);
+        }, cancellation).ConfigureAwait(false);
+
+        if (!change.Applied)
+        {
+            Refuse($"{change.Errors.Count} port(s) could not be bound", change.Errors);
+            return;
         }
 
+        _health.Reconcile(next);
+        var summary = $"ports added [{string.Join(", ", change.Added)}], removed [{string.Join(", ", change.Removed)}]; {ConfigDifference.DescribeGroups(previous, next)}";
         Interlocked.Increment(ref _applied);
-        LogApplied(path, next.Ports.Length, next.Groups.Length);
+        LastResult = new ReloadResult(_time.GetUtcNow(), true, summary, []);
+        LogApplied(path, summary);
+    }
+
+    private void Refuse(string reason, IReadOnlyList<string> errors)
+    {
+        Interlocked.Increment(ref _rejected);
+        LastResult = new ReloadResult(_time.GetUtcNow(), false, reason, errors);
+        LogRejected(reason, _environment.ConfigPath);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "SIGUSR1: reloading {Path}")]
@@ -137,15 +159,12 @@ internal sealed partial class ConfigReloadService : BackgroundService
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogConfigWarning(string warning);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Reload refused: {Count} mistakes in {Path}; still running on the previous configuration")]
-    private partial void LogRejected(int count, string path);
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Reload of {Path} refused: {Reason}; still running on the previous configuration")]
+    private partial void LogRejected(string reason, string path);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Setting} changed, but it takes effect only after a restart")]
     private partial void LogNeedsRestart(string setting);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Reload: {Error}")]
-    private partial void LogBindError(string error);
-
-    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Reloaded {Path}: {Ports} ports, {Groups} groups")]
-    private partial void LogApplied(string path, int ports, int groups);
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Reloaded {Path}: {Summary}")]
+    private partial void LogApplied(string path, string summary);
 }
