@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tcpffee.Model;
 
 namespace Tcpffee.Health;
 
@@ -13,7 +15,8 @@ internal static class HealthStateFile
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static void Save(string path, IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> checks)
+    public static void Save(
+        string path, IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> checks, IReadOnlyDictionary<int, GroupStatus>? overrides = null)
     {
         var records = checks
             .OrderBy(c => c.Key.GroupId).ThenBy(c => c.Key.Index)
@@ -30,7 +33,8 @@ internal static class HealthStateFile
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, new Document(FormatVersion, records), Json);
+            var saved = overrides?.ToDictionary(o => o.Key.ToString(CultureInfo.InvariantCulture), o => o.Value.ToString());
+            JsonSerializer.Serialize(stream, new Document(FormatVersion, records, saved), Json);
             stream.Flush(flushToDisk: true);
         }
 
@@ -38,9 +42,13 @@ internal static class HealthStateFile
     }
 
     /// <summary>Reads the saved states; on failure returns an empty map and the reason in <paramref name="error"/>.</summary>
-    public static IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> Load(string path, out string? error)
+    public static IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> Load(string path, out string? error) => Load(path, out error, out _);
+
+    /// <summary>Reads the saved check states and the operators' group overrides; on failure both are empty and <paramref name="error"/> says why.</summary>
+    public static IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> Load(string path, out string? error, out IReadOnlyDictionary<int, GroupStatus> overrides)
     {
         error = null;
+        overrides = new Dictionary<int, GroupStatus>();
         var result = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
         if (!File.Exists(path))
         {
@@ -57,6 +65,18 @@ internal static class HealthStateFile
                 return result;
             }
 
+            var savedOverrides = new Dictionary<int, GroupStatus>();
+            foreach (var (group, status) in document.Overrides ?? [])
+            {
+                if (!int.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !Enum.TryParse<GroupStatus>(status, out var parsed))
+                {
+                    error = $"bad override '{group}': '{status}'";
+                    return new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
+                }
+
+                savedOverrides[id] = parsed;
+            }
+
             foreach (var record in document.Checks ?? [])
             {
                 if (!HealthCheckIdentity.TryParse(record.Check, out var identity) || identity.GroupId != record.Group)
@@ -69,6 +89,7 @@ internal static class HealthStateFile
                 result[identity] = new HealthCheckStatus(record.Up, Math.Max(0, record.Passes), Math.Max(0, record.Fails), last, record.LastChange);
             }
 
+            overrides = savedOverrides;
             return result;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
@@ -80,5 +101,6 @@ internal static class HealthStateFile
 
     private sealed record Document(
         [property: JsonPropertyName("version")] int Version,
-        [property: JsonPropertyName("checks")] List<HealthStateRecord>? Checks);
+        [property: JsonPropertyName("checks")] List<HealthStateRecord>? Checks,
+        [property: JsonPropertyName("overrides")] Dictionary<string, string>? Overrides = null);
 }

@@ -12,6 +12,9 @@ internal sealed class GroupState
     private int _health;
     private int _admin;
     private long _openConnections;
+    private long _totalConnections;
+    private long _bytesUp;
+    private long _bytesDown;
 
     public GroupState(int id)
     {
@@ -40,7 +43,25 @@ internal sealed class GroupState
 
     public void SetAdmin(GroupStatus status) => Volatile.Write(ref _admin, (int)status);
 
-    public void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
+    /// <summary>Connections ever forwarded to this group.</summary>
+    public long TotalConnections => Interlocked.Read(ref _totalConnections);
 
-    public void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
+    /// <summary>Bytes from clients to this group's backends, counted when each connection closes.</summary>
+    public long BytesUp => Interlocked.Read(ref _bytesUp);
+
+    /// <summary>Bytes from this group's backends to clients, counted when each connection closes.</summary>
+    public long BytesDown => Interlocked.Read(ref _bytesDown);
+
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _openConnections);
+        Interlocked.Increment(ref _totalConnections);
+    }
+
+    public void ConnectionClosed(long bytesUp, long bytesDown)
+    {
+        Interlocked.Decrement(ref _openConnections);
+        Interlocked.Add(ref _bytesUp, bytesUp);
+        Interlocked.Add(ref _bytesDown, bytesDown);
+    }
 }

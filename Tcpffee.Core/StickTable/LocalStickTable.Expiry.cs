@@ -36,6 +36,7 @@ internal sealed partial class LocalStickTable
             }
 
             RemoveEntry(oldest);
+            _evictions++;
         }
 
         return true;
@@ -47,6 +48,7 @@ internal sealed partial class LocalStickTable
         while (_entries.Count > _maxEntries && _idle.Head is { } oldest)
         {
             RemoveEntry(oldest);
+            _evictions++;
         }
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class LocalStickTable : IStickTable
     private TimeSpan _expiration;
     private long _expirationTimestamp;
     private int _maxEntries;
+    private long _evictions;
 
     public LocalStickTable(TimeSpan expiration, int maxEntries, TimeProvider? timeProvider = null)
     {
@@ -77,6 +78,18 @@ internal sealed partial class LocalStickTable : IStickTable
             lock (_lock)
             {
                 return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Entries removed to make room under <c>stick_table_max_entries</c> (not those that expired).</summary>
+    public long Evictions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _evictions;
             }
         }
     }

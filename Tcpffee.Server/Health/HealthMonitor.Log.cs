@@ -22,6 +22,9 @@ internal sealed partial class HealthMonitor
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Cannot save health check state to {Path} (set TCPFFEE_HEALTHCHECK_SAVE_PATH): {Reason}")]
     private partial void LogSaveFailed(string path, string reason);
 
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Information, Message = "Group {Group}: runtime override set to {Status} by an operator")]
+    private partial void LogOverride(int group, GroupStatus status);
+
     [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Health check {Check} stopped: removed or changed by a reload")]
     private partial void LogCheckRemoved(HealthCheckIdentity check);
 }

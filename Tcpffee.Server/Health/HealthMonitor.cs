@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
+using Tcpffee.Diagnostics;
 using Tcpffee.Model;
 
 namespace Tcpffee.Health;
@@ -14,6 +15,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
 
     private readonly RoutingState _routing;
+    private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<HealthMonitor> _logger;
     private readonly string _savePath;
@@ -21,12 +23,14 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
     private readonly Dictionary<int, GroupStatus> _groupStatus = [];
+    private readonly Dictionary<int, GroupStatus> _overrides = [];
     private IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> _restored = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
     private ITimer? _saveTimer;
     private int _dirty;
 
-    public HealthMonitor(RoutingState routing, TcpffeeEnvironment environment, TimeProvider time, ILogger<HealthMonitor> logger)
+    public HealthMonitor(RoutingState routing, TcpffeeEnvironment environment, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger)
     {
+        _metrics = metrics;
         _routing = routing;
         _time = time;
         _logger = logger;
@@ -47,7 +51,13 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _restored = HealthStateFile.Load(_savePath, out var error);
+        _restored = HealthStateFile.Load(_savePath, out var error, out var overrides);
+        foreach (var (groupId, status) in overrides)
+        {
+            _overrides[groupId] = status;
+            _routing.Groups.Get(groupId).SetAdmin(status);
+        }
+
         if (error is not null)
         {
             LogRestoreFailed(_savePath, error);
@@ -80,6 +90,29 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         await Task.WhenAll(checks.Select(c => c.Loop)).WaitAsync(cancellationToken).ConfigureAwait(false);
         _saveTimer?.Dispose();
         Save();
+    }
+
+    /// <summary>
+    /// Sets an operator's runtime state for a group (Draining or Disabled), or clears it with <see cref="GroupStatus.Up"/>.
+    /// Routing honours it at once; it is saved with the health state, so it outlives restarts and reloads.
+    /// </summary>
+    public void SetOverride(int groupId, GroupStatus status)
+    {
+        lock (_lock)
+        {
+            if (status == GroupStatus.Up)
+            {
+                _overrides.Remove(groupId);
+            }
+            else
+            {
+                _overrides[groupId] = status;
+            }
+
+            _routing.Groups.Get(groupId).SetAdmin(status);
+            LogOverride(groupId, status);
+            SaveLocked();
+        }
     }
 
     /// <summary>Starts new checks, stops removed ones and keeps unchanged ones (with their counters), then updates group states.</summary>
@@ -203,6 +236,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 return;
             }
 
+            _metrics.Probed(check.Identity.GroupId, check.Identity.Index, result.Passed);
             var before = check.Status;
             var after = before.Record(result, check.Config.Rise, check.Config.Fall);
             check.SetStatus(after);
@@ -259,7 +293,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     {
         try
         {
-            HealthStateFile.Save(_savePath, _checks.ToDictionary(c => c.Key, c => c.Value.Status));
+            HealthStateFile.Save(_savePath, _checks.ToDictionary(c => c.Key, c => c.Value.Status), _overrides);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

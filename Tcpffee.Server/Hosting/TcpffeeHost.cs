@@ -1,8 +1,11 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Tcpffee.Api;
 using Tcpffee.Cli;
+using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Lifecycle;
 using Tcpffee.Listeners;
@@ -88,7 +91,15 @@ internal static class TcpffeeHost
         services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<LocalStickTable>());
         services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
+        services.AddSingleton<ProcessClock>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<StateGauges>();
         services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<GroupViews>();
+        services.AddSingleton<StickTableViews>();
+        services.AddProblemDetails();
+        services.AddTcpffeeApiDocument();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyMetrics.MeterName).AddPrometheusExporter());
         services.AddSingleton<ProxyListenerManager>();
         services.AddHealthChecks().AddCheck<ProxyHealthCheck>("proxy");
 
@@ -116,6 +127,11 @@ internal static class TcpffeeHost
             HostLog.Started(logger, Version, Environment.ProcessId, ports, config.StatsBindSocket);
         });
         app.Lifetime.ApplicationStopped.Register(() => HostLog.Stopped(logger));
+        app.Services.GetRequiredService<ProcessClock>();
+        app.Services.GetRequiredService<StateGauges>();
+        app.UseTcpffeeApiDocument();
+        app.MapTcpffeeApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
     }

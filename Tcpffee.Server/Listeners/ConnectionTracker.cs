@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Connections;
+using Tcpffee.Diagnostics;
 using Tcpffee.Model;
 
 namespace Tcpffee.Listeners;
@@ -14,17 +15,20 @@ internal sealed partial class ConnectionTracker : IDisposable
 
     private readonly ConcurrentDictionary<TrackedConnection, byte> _connections = new();
     private readonly RoutingState _routing;
+    private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ConnectionTracker> _logger;
     private readonly ITimer _heartbeat;
     private int _count;
     private long _rejected;
+    private long _accepted;
     private long _rejectedReported;
     private TimeSpan _period = HeartbeatPeriod;
     private TaskCompletionSource? _drained;
 
-    public ConnectionTracker(RoutingState routing, TimeProvider time, ILogger<ConnectionTracker> logger)
+    public ConnectionTracker(RoutingState routing, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionTracker> logger)
     {
+        _metrics = metrics;
         _routing = routing;
         _time = time;
         _logger = logger;
@@ -32,6 +36,9 @@ internal sealed partial class ConnectionTracker : IDisposable
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Connections accepted and tracked since start.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Connections closed at once because <c>max_connections</c> were open.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -45,8 +52,12 @@ internal sealed partial class ConnectionTracker : IDisposable
         {
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _rejected);
+            _metrics.Rejected(listener.Port, "max_connections");
             return null;
         }
+
+        Interlocked.Increment(ref _accepted);
+        _metrics.Accepted(listener.Port);
 
         var tracked = new TrackedConnection(context, listener, _time.GetTimestamp());
         _connections.TryAdd(tracked, 0);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Tcpffee.Diagnostics;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
 using Tcpffee.Routing;
@@ -20,11 +21,14 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     private readonly RoutingState _routing;
     private readonly StickyRouter _router;
     private readonly KeyBuilder _keys;
+    private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ProxyConnectionHandler> _logger;
 
-    public ProxyConnectionHandler(RoutingState routing, StickyRouter router, KeyBuilder keys, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
+    public ProxyConnectionHandler(
+        RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
     {
+        _metrics = metrics;
         _routing = routing;
         _router = router;
         _keys = keys;
@@ -67,6 +71,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         if (backend.Socket is not { } socket)
         {
             connection.Abort(new ConnectionAbortedException(outcome.ToString()));
+            _metrics.Rejected(port, outcome == ConnectionOutcome.NoEligibleGroup ? "no_group" : "connect_failed");
             ReportClosed(clientEndPoint, key, decision.Route?.GroupId ?? -1, null, 0, 0, started, outcome);
             return;
         }
@@ -87,7 +92,8 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         }
         finally
         {
-            route.State.ConnectionClosed();
+            route.State.ConnectionClosed(session.BytesUp, session.BytesDown);
+            _metrics.Forwarded(route.GroupId, session.BytesUp, session.BytesDown);
             if (decision.HoldsEntry)
             {
                 _router.Table.Release(key);
@@ -120,6 +126,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
+                _metrics.ConnectFailed(route.GroupId);
                 if (_logger.IsEnabled(LogLevel.Warning))
                 {
                     LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);

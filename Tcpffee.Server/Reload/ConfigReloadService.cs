@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Tcpffee.Configuration;
+using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
@@ -23,10 +24,12 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private readonly IStickTable _table;
     private readonly HealthMonitor _health;
     private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
     private readonly ILogger<ConfigReloadService> _logger;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private PosixSignalRegistration? _signal;
     private long _applied;
     private long _rejected;
@@ -34,8 +37,9 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     public ConfigReloadService(
         TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, HealthMonitor health,
-        TimeProvider time, ILogger<ConfigReloadService> logger)
+        ProxyMetrics metrics, TimeProvider time, ILogger<ConfigReloadService> logger)
     {
+        _metrics = metrics;
         _time = time;
         _health = health;
         _environment = environment;
@@ -73,6 +77,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     public override void Dispose()
     {
         _signal?.Dispose();
+        _gate.Dispose();
         base.Dispose();
     }
 
@@ -82,12 +87,27 @@ internal sealed partial class ConfigReloadService : BackgroundService
         {
             await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await ReloadAsync(stoppingToken).ConfigureAwait(false);
+                await ReloadNowAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+
+    /// <summary>Reloads now (after any reload already running) and returns its outcome; the API's reload route.</summary>
+    public async Task<ReloadResult> ReloadNowAsync(CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await ReloadAsync(cancellation).ConfigureAwait(false);
+            return LastResult!;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -139,6 +159,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
         _health.Reconcile(next);
         var summary = $"ports added [{string.Join(", ", change.Added)}], removed [{string.Join(", ", change.Removed)}]; {ConfigDifference.DescribeGroups(previous, next)}";
         Interlocked.Increment(ref _applied);
+        _metrics.Reloaded(applied: true);
         LastResult = new ReloadResult(_time.GetUtcNow(), true, summary, []);
         LogApplied(path, summary);
     }
@@ -146,6 +167,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private void Refuse(string reason, IReadOnlyList<string> errors)
     {
         Interlocked.Increment(ref _rejected);
+        _metrics.Reloaded(applied: false);
         LastResult = new ReloadResult(_time.GetUtcNow(), false, reason, errors);
         LogRejected(reason, _environment.ConfigPath);
     }

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tcpffee.Api.Contracts;
+using Tcpffee.Configuration;
+using Tcpffee.Health;
+using Tcpffee.Hosting;
+using Tcpffee.Listeners;
+using Tcpffee.Model;
+using Tcpffee.Reload;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Api;
+
+/// <summary>The stats and admin API under <c>/api/v1</c>: minimal APIs with typed results, problem details on bad input.</summary>
+internal static class ApiRoutes
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 10_000;
+
+    public static void MapTcpffeeApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("tcpffee");
+        api.MapGet("/", Summary).WithName("GetSummary").WithSummary("The proxy at a glance");
+        api.MapGet("/groups", (GroupViews views) => TypedResults.Ok(views.All())).WithName("GetGroups").WithSummary("Every group with its state, health and traffic");
+        api.MapGet("/groups/{id}", Group).WithName("GetGroup").WithSummary("One group");
+        api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table");
+        api.MapGet("/stick-table/{key}", StickEntry).WithName("GetStickEntry").WithSummary("One stick table entry, by key (URL-encoded)");
+        api.MapGet("/cluster", (RoutingState routing) => TypedResults.Ok(new ClusterResponse("single node", routing.Current.Config.Peers.Length, null)))
+            .WithName("GetCluster").WithSummary("The proxy's place in its cluster");
+
+        var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry (admin)");
+        admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Draining, views, health))
+            .WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
+        admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Disabled, views, health))
+            .WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
+        admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Up, views, health))
+            .WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
+        admin.MapPost("/reload", Reload).WithName("Reload").WithSummary("Reload the configuration file, as SIGUSR1 does (admin)");
+    }
+
+    private static Ok<SummaryResponse> Summary(
+        RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, IStickTable table, ConfigReloadService reloads, ProcessClock clock)
+    {
+        var config = routing.Current.Config;
+        var groups = config.Groups.Select(g => routing.Groups.Get(g.Id)).ToList();
+        var totals = new TotalsResponse(tracker.Count, tracker.Accepted, tracker.Rejected, groups.Sum(g => g.BytesUp), groups.Sum(g => g.BytesDown));
+        return TypedResults.Ok(new SummaryResponse(
+            TcpffeeHost.Version,
+            Environment.MachineName,
+            clock.StartedAt,
+            clock.Uptime.TotalSeconds,
+            environment.ConfigPath,
+            reloads.LastResult is { } last ? ToResponse(last) : null,
+            config.Ports,
+            totals,
+            table.Count,
+            config.Peers.IsEmpty ? "single node" : "not clustered yet"));
+    }
+
+    private static Results<Ok<GroupResponse>, ProblemHttpResult> Group(string id, GroupViews views) =>
+        ParseGroup(id, out var groupId, out var problem) ? Found(views.Find(groupId), $"there is no group {groupId}") : problem;
+
+    private static Results<Ok<StickTablePageResponse>, ProblemHttpResult> StickTable(StickTableViews views, string? group, int? limit, int? offset)
+    {
+        int? groupId = null;
+        if (group is not null)
+        {
+            if (!ParseGroup(group, out var parsed, out var problem))
+            {
+                return problem;
+            }
+
+            groupId = parsed;
+        }
+
+        if (limit is < 1 or > MaxPageSize || offset is < 0)
+        {
+            return BadRequest($"limit must be between 1 and {MaxPageSize}, and offset 0 or more");
+        }
+
+        return TypedResults.Ok(views.Page(groupId, offset ?? 0, limit ?? DefaultPageSize));
+    }
+
+    private static Results<Ok<StickEntryResponse>, ProblemHttpResult> StickEntry(string key, StickTableViews views) =>
+        StickKey.TryParse(key, out var parsed)
+            ? Found(views.Find(parsed), $"no live entry for key {key}")
+            : BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
+
+    private static Results<NoContent, ProblemHttpResult> ForgetEntry(string key, IStickTable table)
+    {
+        if (!StickKey.TryParse(key, out var parsed))
+        {
+            return BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
+        }
+
+        return table.Remove(parsed) ? TypedResults.NoContent() : NotFound($"no live entry for key {key}");
+    }
+
+    private static Results<Ok<GroupResponse>, ProblemHttpResult> Override(string id, GroupStatus status, GroupViews views, HealthMonitor health)
+    {
+        if (!ParseGroup(id, out var groupId, out var problem))
+        {
+            return problem;
+        }
+
+        if (views.Find(groupId) is null)
+        {
+            return NotFound($"there is no group {groupId}");
+        }
+
+        health.SetOverride(groupId, status);
+        return TypedResults.Ok(views.Find(groupId)!);
+    }
+
+    private static async Task<Ok<ReloadResponse>> Reload(ConfigReloadService reloads, CancellationToken cancellation) =>
+        TypedResults.Ok(ToResponse(await reloads.ReloadNowAsync(cancellation).ConfigureAwait(false)));
+
+    private static ReloadResponse ToResponse(ReloadResult result) => new(result.At, result.Applied, result.Summary, result.Errors);
+
+    private static bool ParseGroup(string text, out int id, out ProblemHttpResult problem)
+    {
+        problem = null!;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id))
+        {
+            return true;
+        }
+
+        problem = BadRequest($"'{text}' is not a group id (a non-negative integer)");
+        return false;
+    }
+
+    private static Results<Ok<T>, ProblemHttpResult> Found<T>(T? value, string missing)
+        where T : class =>
+        value is not null ? TypedResults.Ok(value) : NotFound(missing);
+
+    private static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound);
+}
