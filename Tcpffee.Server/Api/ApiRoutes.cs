@@ -22,23 +22,27 @@ internal static class ApiRoutes
         var api = app.MapGroup("/api/v1").WithTags("tcpffee");
         api.MapGet("/", Summary).WithName("GetSummary").WithSummary("The proxy at a glance");
         api.MapGet("/groups", (GroupViews views) => TypedResults.Ok(views.All())).WithName("GetGroups").WithSummary("Every group with its state, health and traffic");
-        api.MapGet("/groups/{id}", Group).WithName("GetGroup").WithSummary("One group");
-        api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table");
-        api.MapGet("/stick-table/{key}", StickEntry).WithName("GetStickEntry").WithSummary("One stick table entry, by key (URL-encoded)");
+        api.MapGet("/groups/{id}", Group).WithName("GetGroup").WithSummary("One group").BadInput().Missing();
+        api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table").BadInput();
+        api.MapGet("/stick-table/{key}", StickEntry).WithName("GetStickEntry").WithSummary("One stick table entry, by key (URL-encoded)").BadInput().Missing();
         api.MapGet("/cluster", (RoutingState routing) => TypedResults.Ok(new ClusterResponse("single node", routing.Current.Config.Peers.Length, null)))
             .WithName("GetCluster").WithSummary("The proxy's place in its cluster");
 
         var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry (admin)");
+        admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry (admin)").BadInput().Missing();
         admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Draining, views, health))
-            .WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
+            .BadInput().Missing().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
         admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Disabled, views, health))
-            .WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
+            .BadInput().Missing().WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
         admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Up, views, health))
-            .WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
+            .BadInput().Missing().WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
         admin.MapPost("/reload", Reload).WithName("Reload").WithSummary("Reload the configuration file, as SIGUSR1 does (admin)");
     }
+
+    private static RouteHandlerBuilder BadInput(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status400BadRequest);
+
+    private static RouteHandlerBuilder Missing(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status404NotFound);
 
     private static Ok<SummaryResponse> Summary(
         RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, IStickTable table, ConfigReloadService reloads, ProcessClock clock)
