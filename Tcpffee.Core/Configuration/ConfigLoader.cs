@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using Tcpffee.Configuration.Toml;
 
@@ -71,6 +72,8 @@ internal static class ConfigLoader
             StickTableMaxEntries = root.Integer("stick_table_max_entries", 1, int.MaxValue) ?? defaults.StickTableMaxEntries,
             Groups = GroupConfigReader.Read(root, portSet),
             Peers = PeerConfigReader.Read(root),
+            AcceptProxy = root.Boolean("accept_proxy") ?? false,
+            AcceptProxyFrom = ReadNetworks(root, "accept_proxy_from"),
         };
 
         root.ReportUnknownKeys();
@@ -116,6 +119,48 @@ internal static class ConfigLoader
         }
 
         return ports;
+    }
+
+    private static ImmutableArray<IPNetwork> ReadNetworks(TomlTableReader root, string key)
+    {
+        var networks = ImmutableArray.CreateBuilder<IPNetwork>();
+        var items = root.Array(key) ?? [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not string text)
+            {
+                root.ErrorAtValue(key, "expected a network such as \"10.0.0.0/8\" or an address", i);
+            }
+            else if (TryParseNetwork(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                root.ErrorAtValue(key, $"'{text}' is not a network (CIDR such as \"10.0.0.0/8\" or \"2001:db8::/32\") or an address", i);
+            }
+        }
+
+        return networks.ToImmutable();
+    }
+
+    private static bool TryParseNetwork(string text, out IPNetwork network)
+    {
+        network = default;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            // A bare address is the network of that one address.
+            if (!SocketAddress.TryParseAddress(text, out var address))
+            {
+                return false;
+            }
+
+            network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return SocketAddress.TryParseAddress(text[..slash], out _) && IPNetwork.TryParse(text, out network);
     }
 
     private static IPAddress? ReadAddress(TomlTableReader root, string key)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Tcpffee.ProxyProtocol;
 
 namespace Tcpffee.Configuration;
 
@@ -10,9 +11,16 @@ internal sealed record GroupConfig(
     bool Disabled,
     ImmutableArray<HealthCheckConfig> HealthChecks)
 {
+    /// <summary>Connect to backends from the client's own address (IP_TRANSPARENT), so they see the real client.</summary>
+    public bool Transparent { get; init; }
+
+    /// <summary>Send a PROXY protocol header of this version ahead of the client's first byte; null sends none.</summary>
+    public ProxyProtocolVersion? SendProxy { get; init; }
+
     public bool Equals(GroupConfig? other) =>
         other is not null && Id == other.Id && Portmap.Equals(other.Portmap) && Drain == other.Drain
-        && Disabled == other.Disabled && HealthChecks.SequenceEqual(other.HealthChecks);
+        && Disabled == other.Disabled && HealthChecks.SequenceEqual(other.HealthChecks)
+        && Transparent == other.Transparent && SendProxy == other.SendProxy;
 
     public override int GetHashCode() => HashCode.Combine(Id, Portmap, Drain, Disabled);
 }

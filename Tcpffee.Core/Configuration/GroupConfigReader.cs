@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Tcpffee.Configuration.Toml;
+using Tcpffee.ProxyProtocol;
 
 namespace Tcpffee.Configuration;
 
@@ -41,6 +42,8 @@ internal static class GroupConfigReader
         var portmap = PortMapConfigReader.Read(group, ports);
         var drain = group.Boolean("drain") ?? false;
         var disabled = group.Boolean("disabled") ?? false;
+        var transparent = group.Boolean("transparent") ?? false;
+        var sendProxy = ReadProxyVersion(group);
 
         var checks = ImmutableArray.CreateBuilder<HealthCheckConfig>();
         var tables = group.TableArray("healthchecks") ?? [];
@@ -52,9 +55,31 @@ internal static class GroupConfigReader
             }
         }
 
+        if (sendProxy is null && checks.Any(c => c.SendProxyChecks))
+        {
+            var index = checks.First(c => c.SendProxyChecks).Index;
+            tables[index].ErrorAtValue("send_proxy_checks", "needs `send_proxy` on the group, which says which PROXY header to send");
+        }
+
         group.ReportUnknownKeys();
         return group.ErrorCount > errorsBefore || portmap is null
             ? null
-            : new GroupConfig(id, portmap, drain, disabled, checks.ToImmutable());
+            : new GroupConfig(id, portmap, drain, disabled, checks.ToImmutable()) { Transparent = transparent, SendProxy = sendProxy };
+    }
+
+    private static ProxyProtocolVersion? ReadProxyVersion(TomlTableReader group)
+    {
+        switch (group.String("send_proxy"))
+        {
+            case null:
+                return null;
+            case "v1":
+                return ProxyProtocolVersion.V1;
+            case "v2":
+                return ProxyProtocolVersion.V2;
+            case var other:
+                group.ErrorAtValue("send_proxy", $"must be \"v1\" or \"v2\", got '{other}'");
+                return null;
+        }
     }
 }

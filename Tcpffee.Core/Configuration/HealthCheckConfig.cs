@@ -11,6 +11,9 @@ internal sealed record HealthCheckConfig(
     HttpCheckConfig? Http,
     int? Port)
 {
+    /// <summary>Whether probes send the group's PROXY header too (off by default: most backends' health endpoints do not expect one).</summary>
+    public bool SendProxyChecks { get; init; }
+
     public const int DefaultFall = 3;
     public const int DefaultRise = 5;
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);

@@ -24,12 +24,13 @@ internal static class HealthCheckConfigReader
         }
 
         var port = check.Integer("port", 1, 65535);
+        var sendProxyChecks = check.Boolean("send_proxy_checks") ?? false;
         var http = ReadHttp(check);
         check.ReportUnknownKeys();
 
         return check.ErrorCount > errorsBefore
             ? null
-            : new HealthCheckConfig(index, fall, fallAction, rise, interval, timeout ?? interval / 2, http, port);
+            : new HealthCheckConfig(index, fall, fallAction, rise, interval, timeout ?? interval / 2, http, port) { SendProxyChecks = sendProxyChecks };
     }
 
     private static HttpCheckConfig? ReadHttp(TomlTableReader check)

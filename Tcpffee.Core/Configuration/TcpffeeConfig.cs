@@ -44,6 +44,12 @@ internal sealed record TcpffeeConfig
 
     public ImmutableArray<PeerConfig> Peers { get; init; } = [];
 
+    /// <summary>Whether every proxied port expects a PROXY protocol header (v1 or v2) from its clients.</summary>
+    public bool AcceptProxy { get; init; }
+
+    /// <summary>The networks PROXY headers are accepted from; empty means anywhere.</summary>
+    public ImmutableArray<IPNetwork> AcceptProxyFrom { get; init; } = [];
+
     /// <summary>Things that load but are probably mistakes, located like errors; printed by check-config and logged at start and reload.</summary>
     public ImmutableArray<ConfigError> Warnings { get; init; } = [];
 }

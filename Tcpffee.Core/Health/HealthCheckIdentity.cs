@@ -34,7 +34,7 @@ internal readonly record struct HealthCheckIdentity(int GroupId, int Index, stri
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"fall={check.Fall};rise={check.Rise};action={check.FallAction};");
-        text.Append(CultureInfo.InvariantCulture, $"interval={check.Interval.Ticks};timeout={check.Timeout.Ticks};port={check.Port};");
+        text.Append(CultureInfo.InvariantCulture, $"interval={check.Interval.Ticks};timeout={check.Timeout.Ticks};port={check.Port};proxy={check.SendProxyChecks};");
         if (check.Http is { } http)
         {
             text.Append(CultureInfo.InvariantCulture, $"http={http.Method} {http.Target} {http.Status};body={http.Body};");

@@ -53,7 +53,9 @@ internal sealed class GroupViews
             state.TotalConnections,
             state.BytesUp,
             state.BytesDown,
-            effective == GroupStatus.Draining ? entries == 0 && state.OpenConnections == 0 : null);
+            effective == GroupStatus.Draining ? entries == 0 && state.OpenConnections == 0 : null,
+            group.Transparent,
+            group.SendProxy?.ToString().ToLowerInvariant());
     }
 
     private static HealthCheckResponse Describe(RunningCheck check)

@@ -148,7 +148,10 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 }
 
                 var status = _restored.GetValueOrDefault(identity) ?? HealthCheckStatus.Initial;
-                var probe = check.Http is { } http ? (IHealthCheck)new HttpProbe(endpoints, http, _http) : new TcpProbe(endpoints);
+                var sendProxy = check.SendProxyChecks ? group.SendProxy : null;
+                var probe = check.Http is { } http
+                    ? (IHealthCheck)new HttpProbe(endpoints, http, sendProxy is null ? _http : HttpProbe.CreateClient(sendProxy))
+                    : new TcpProbe(endpoints, sendProxy);
                 var running = new RunningCheck(identity, check, endpoints, probe, status);
                 _checks[identity] = running;
                 running.Loop = RunAsync(running);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
+using Tcpffee.ProxyProtocol;
 
 namespace Tcpffee.Health;
 
@@ -24,15 +25,43 @@ internal sealed class HttpProbe : IHealthCheck
         _client = client;
     }
 
-    /// <summary>The handler every HTTP probe shares: no redirects, no proxy, no pooled connections, no cookies.</summary>
-    public static HttpMessageInvoker CreateClient() => new(new SocketsHttpHandler
+    /// <summary>
+    /// The handler for HTTP probes: no redirects, no proxy, no pooled connections, no cookies. With
+    /// <paramref name="sendProxy"/>, every connection starts with a PROXY header, as the group's traffic does.
+    /// </summary>
+    public static HttpMessageInvoker CreateClient(ProxyProtocolVersion? sendProxy = null)
     {
-        AllowAutoRedirect = false,
-        UseProxy = false,
-        UseCookies = false,
-        PooledConnectionLifetime = TimeSpan.Zero,
-        AutomaticDecompression = DecompressionMethods.None,
-    });
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.Zero,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+
+        if (sendProxy is { } version)
+        {
+            handler.ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellation).ConfigureAwait(false);
+                    var header = ProxyHeaderWriter.Write(version, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
+                    await socket.SendAsync(header, SocketFlags.None, cancellation).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return new HttpMessageInvoker(handler);
+    }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

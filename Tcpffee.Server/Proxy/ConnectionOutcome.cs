@@ -23,4 +23,13 @@ internal enum ConnectionOutcome
 
     /// <summary>The client went away before a backend was chosen.</summary>
     ClientGone,
+
+    /// <summary>With <c>accept_proxy</c>: the PROXY header was missing, malformed, oversized or late.</summary>
+    ProxyHeaderInvalid,
+
+    /// <summary>With <c>accept_proxy</c>: the client is not in <c>accept_proxy_from</c>, so its header cannot be trusted.</summary>
+    ProxyHeaderUntrusted,
+
+    /// <summary>With <c>transparent</c>: the backend socket could not take the client's address.</summary>
+    TransparentFailed,
 }

@@ -12,6 +12,9 @@ internal sealed partial class ProxyConnectionHandler
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No group is up on port {Port}: closing the connection from {Client} (key {Key})")]
     private partial void LogNoEligibleGroup(IPEndPoint client, int port, StickKey key);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Group {Group} is transparent, but connecting from the client's address fails: {Reason}. Connections to it fail until this is fixed")]
+    private partial void LogTransparentFailed(int group, string reason);
+
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Cannot connect to group {Group} backend {Backend} for {Client}: {Reason}")]
     private partial void LogConnectFailed(IPEndPoint client, int group, IPEndPoint backend, string reason);
 }

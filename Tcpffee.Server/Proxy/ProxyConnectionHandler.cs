@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.IO.Pipelines;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Tcpffee.Diagnostics;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
+using Tcpffee.ProxyProtocol;
 using Tcpffee.Routing;
 using Tcpffee.StickTable;
 
@@ -20,8 +20,9 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 {
     private readonly RoutingState _routing;
     private readonly StickyRouter _router;
-    private readonly KeyBuilder _keys;
     private readonly ProxyMetrics _metrics;
+    private readonly ClientPreambleReader _preamble;
+    private readonly ConcurrentDictionary<int, byte> _transparentFailureLogged = new();
     private readonly TimeProvider _time;
     private readonly ILogger<ProxyConnectionHandler> _logger;
 
@@ -29,9 +30,9 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
     {
         _metrics = metrics;
+        _preamble = new ClientPreambleReader(keys, time);
         _routing = routing;
         _router = router;
-        _keys = keys;
         _time = time;
         _logger = logger;
     }
@@ -43,36 +44,25 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         var started = _time.GetTimestamp();
         var tracked = connection.Features.Get<TrackedConnection>();
         var port = tracked?.Listener.ConfiguredPort ?? ((IPEndPoint)connection.LocalEndPoint!).Port;
-        var clientEndPoint = (IPEndPoint)connection.RemoteEndPoint!;
-        var clientAddress = clientEndPoint.Address.IsIPv4MappedToIPv6 ? clientEndPoint.Address.MapToIPv4() : clientEndPoint.Address;
         var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket
             ?? throw new InvalidOperationException("The proxy needs the socket transport (IConnectionSocketFeature).");
 
-        ReadResult? first = null;
-        StickKey key;
-        try
+        var preamble = await _preamble.ReadAsync(connection, model.Config).ConfigureAwait(false);
+        if (preamble.Failure is { } refused)
         {
-            if (_keys.BytesNeeded > 0)
-            {
-                first = await FirstMessageReader.ReadAsync(connection.Transport.Input, _keys.BytesNeeded, model.Config.FirstMessageTimeout, _time).ConfigureAwait(false);
-            }
-
-            key = _keys.Build(clientAddress, first?.Buffer ?? ReadOnlySequence<byte>.Empty);
-        }
-        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException)
-        {
-            ReportClosed(clientEndPoint, default, -1, null, 0, 0, started, ConnectionOutcome.ClientGone);
+            Refuse(connection, port, refused);
+            ReportClosed(preamble.Client, default, -1, null, 0, 0, started, refused);
             return;
         }
 
+        var key = preamble.Key;
         var decision = _router.Route(model, port, key);
-        var (backend, outcome) = await ConnectAsync(model, port, key, clientEndPoint, decision).ConfigureAwait(false);
+        var (backend, outcome) = await ConnectAsync(model, port, key, preamble.Client, decision).ConfigureAwait(false);
         decision = backend.Decision;
         if (backend.Socket is not { } socket)
         {
-            connection.Abort(new ConnectionAbortedException(outcome.ToString()));
-            _metrics.Rejected(port, outcome == ConnectionOutcome.NoEligibleGroup ? "no_group" : "connect_failed");
-            ReportClosed(clientEndPoint, key, decision.Route?.GroupId ?? -1, null, 0, 0, started, outcome);
+            Refuse(connection, port, outcome);
+            ReportClosed(preamble.Client, key, decision.Route?.GroupId ?? -1, null, 0, 0, started, outcome);
             return;
         }
 
@@ -81,7 +71,13 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         var session = new ProxySession(connection, clientSocket, socket, tracked, _time);
         try
         {
-            var (up, down) = await session.RunAsync(first).ConfigureAwait(false);
+            if (route.Config.SendProxy is { } version)
+            {
+                // Ahead of the client's first byte, in its own send: the backend reads it before anything else.
+                await socket.SendAsync(ProxyHeaderWriter.Write(version, preamble.Client, preamble.Destination), SocketFlags.None).ConfigureAwait(false);
+            }
+
+            var (up, down) = await session.RunAsync(preamble.First).ConfigureAwait(false);
             outcome = (up, down) switch
             {
                 (CopyResult.SourceReset, _) or (_, CopyResult.DestinationFailed) => ConnectionOutcome.ClientReset,
@@ -89,6 +85,12 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                 (CopyResult.Completed, CopyResult.Completed) => ConnectionOutcome.Closed,
                 _ => ConnectionOutcome.Aborted,
             };
+        }
+        catch (SocketException)
+        {
+            // The backend went away before the PROXY header could be sent.
+            session.Abort();
+            outcome = ConnectionOutcome.BackendReset;
         }
         finally
         {
@@ -100,7 +102,21 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             }
         }
 
-        ReportClosed(clientEndPoint, key, route.GroupId, route.Backend, session.BytesUp, session.BytesDown, started, outcome);
+        ReportClosed(preamble.Client, key, route.GroupId, route.Backend, session.BytesUp, session.BytesDown, started, outcome);
+    }
+
+    private void Refuse(ConnectionContext connection, int port, ConnectionOutcome outcome)
+    {
+        connection.Abort(new ConnectionAbortedException(outcome.ToString()));
+        _metrics.Rejected(port, outcome switch
+        {
+            ConnectionOutcome.NoEligibleGroup => "no_group",
+            ConnectionOutcome.ProxyHeaderInvalid => "proxy_header",
+            ConnectionOutcome.ProxyHeaderUntrusted => "proxy_untrusted",
+            ConnectionOutcome.TransparentFailed => "transparent_failed",
+            ConnectionOutcome.ClientGone => "client_gone",
+            _ => "connect_failed",
+        });
     }
 
     /// <summary>
@@ -121,8 +137,21 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
             try
             {
-                var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time).ConfigureAwait(false);
+                var source = route.Config.Transparent ? client.Address : null;
+                var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time, source).ConfigureAwait(false);
+                _transparentFailureLogged.TryRemove(route.GroupId, out _);
                 return ((socket, decision), ConnectionOutcome.Closed);
+            }
+            catch (TransparentBindException ex)
+            {
+                // One line per group until it works again: every connection fails the same way until the host is fixed.
+                if (_transparentFailureLogged.TryAdd(route.GroupId, 0))
+                {
+                    LogTransparentFailed(route.GroupId, ex.Message);
+                }
+
+                Release(key, decision);
+                return ((null, decision with { Route = null }), ConnectionOutcome.TransparentFailed);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {

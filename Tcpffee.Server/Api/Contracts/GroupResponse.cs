@@ -2,6 +2,8 @@ namespace Tcpffee.Api.Contracts;
 
 /// <summary>One group: where it forwards, its states, its health checks and its traffic.</summary>
 /// <param name="Drained">For a draining group, whether it has no live stick entries and no open connections left; null otherwise.</param>
+/// <param name="Transparent">Whether backends are connected to from the client's own address.</param>
+/// <param name="SendProxy">The PROXY protocol header sent to backends (<c>v1</c>, <c>v2</c>), or null.</param>
 public sealed record GroupResponse(
     int Id,
     IReadOnlyList<PortmapEntryResponse> Portmap,
@@ -15,4 +17,6 @@ public sealed record GroupResponse(
     long TotalConnections,
     long BytesUp,
     long BytesDown,
-    bool? Drained);
+    bool? Drained,
+    bool Transparent,
+    string? SendProxy);

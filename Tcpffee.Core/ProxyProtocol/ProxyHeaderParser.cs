@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Tcpffee.ProxyProtocol;
+
+/// <summary>
+/// Reads a PROXY protocol header (v1 or v2) from the start of a connection's bytes, which may arrive split over several
+/// reads. Sizes are bounded: a v1 line is at most 107 bytes, a v2 header at most <see cref="MaxV2Length"/>.
+/// </summary>
+internal static class ProxyHeaderParser
+{
+    public const int MaxV1Length = 107;
+
+    /// <summary>The largest v2 header accepted, TLVs included; the specification allows 64 KiB, nobody sends that much.</summary>
+    public const int MaxV2Length = 4096;
+
+    public static ReadOnlySpan<byte> V2Signature => [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+
+    private static ReadOnlySpan<byte> V1Prefix => "PROXY "u8;
+
+    /// <summary>Parses a header from the start of <paramref name="buffer"/>; <paramref name="length"/> is its size when complete.</summary>
+    public static ProxyHeaderStatus TryParse(ReadOnlySequence<byte> buffer, out ProxyHeader header, out int length)
+    {
+        header = ProxyHeader.Unknown;
+        length = 0;
+        Span<byte> start = stackalloc byte[16];
+        var available = (int)Math.Min(buffer.Length, start.Length);
+        buffer.Slice(0, available).CopyTo(start);
+        start = start[..available];
+
+        if (StartsLike(start, V2Signature))
+        {
+            return available < 16 ? ProxyHeaderStatus.Incomplete : ParseV2(buffer, start, out header, out length);
+        }
+
+        if (StartsLike(start, V1Prefix))
+        {
+            return available < V1Prefix.Length ? ProxyHeaderStatus.Incomplete : ParseV1(buffer, out header, out length);
+        }
+
+        return ProxyHeaderStatus.Invalid;
+    }
+
+    /// <summary>True when what arrived so far agrees with <paramref name="expected"/> (a shorter prefix agrees too).</summary>
+    private static bool StartsLike(ReadOnlySpan<byte> received, ReadOnlySpan<byte> expected)
+    {
+        var n = Math.Min(received.Length, expected.Length);
+        return n > 0 && received[..n].SequenceEqual(expected[..n]);
+    }
+
+    private static ProxyHeaderStatus ParseV1(ReadOnlySequence<byte> buffer, out ProxyHeader header, out int length)
+    {
+        header = ProxyHeader.Unknown;
+        length = 0;
+        var window = buffer.Slice(0, Math.Min(buffer.Length, MaxV1Length));
+        var reader = new SequenceReader<byte>(window);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
+        {
+            return window.Length >= MaxV1Length ? ProxyHeaderStatus.Invalid : ProxyHeaderStatus.Incomplete;
+        }
+
+        length = (int)reader.Consumed;
+        var parts = Encoding.ASCII.GetString(line).Split(' ');
+        if (parts.Length >= 2 && parts[0] == "PROXY" && parts[1] == "UNKNOWN")
+        {
+            return ProxyHeaderStatus.Complete;
+        }
+
+        if (parts.Length != 6 || parts[0] != "PROXY" || parts[1] is not ("TCP4" or "TCP6")
+            || !IPAddress.TryParse(parts[2], out var source) || !IPAddress.TryParse(parts[3], out var destination)
+            || !TryPort(parts[4], out var sourcePort) || !TryPort(parts[5], out var destinationPort)
+            || (source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) != (parts[1] == "TCP4")
+            || source.AddressFamily != destination.AddressFamily)
+        {
+            length = 0;
+            return ProxyHeaderStatus.Invalid;
+        }
+
+        header = new ProxyHeader(new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort));
+        return ProxyHeaderStatus.Complete;
+    }
+
+    private static ProxyHeaderStatus ParseV2(ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> start, out ProxyHeader header, out int length)
+    {
+        header = ProxyHeader.Unknown;
+        length = 0;
+        var versionCommand = start[12];
+        var family = start[13];
+        var payload = BinaryPrimitives.ReadUInt16BigEndian(start[14..]);
+        if ((versionCommand >> 4) != 2 || (versionCommand & 0x0F) > 1 || 16 + payload > MaxV2Length)
+        {
+            return ProxyHeaderStatus.Invalid;
+        }
+
+        if (buffer.Length < 16 + payload)
+        {
+            return ProxyHeaderStatus.Incomplete;
+        }
+
+        length = 16 + payload;
+        var isLocal = (versionCommand & 0x0F) == 0;
+        var addressLength = (family >> 4) switch { 1 => 4, 2 => 16, _ => 0 };
+        var transport = family & 0x0F;
+        if (isLocal || addressLength == 0 || transport != 1)
+        {
+            // LOCAL (a health check of the sender, say), or a family this proxy does not forward: the header is
+            // consumed and skipped, with the connection's own addresses kept. TLVs after the addresses are skipped too.
+            return ProxyHeaderStatus.Complete;
+        }
+
+        if (payload < (2 * addressLength) + 4)
+        {
+            length = 0;
+            return ProxyHeaderStatus.Invalid;
+        }
+
+        Span<byte> addresses = stackalloc byte[(2 * addressLength) + 4];
+        buffer.Slice(16, addresses.Length).CopyTo(addresses);
+        var source = new IPAddress(addresses[..addressLength]);
+        var destination = new IPAddress(addresses.Slice(addressLength, addressLength));
+        var sourcePort = BinaryPrimitives.ReadUInt16BigEndian(addresses[(2 * addressLength)..]);
+        var destinationPort = BinaryPrimitives.ReadUInt16BigEndian(addresses[((2 * addressLength) + 2)..]);
+        header = new ProxyHeader(new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort));
+        return ProxyHeaderStatus.Complete;
+    }
+
+    private static bool TryPort(string text, out int port) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and <= 65535
+        && (text.Length == 1 || text[0] != '0');
+}

@@ -1,0 +1,12 @@
+using System.IO.Pipelines;
+using System.Net;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Proxy;
+
+/// <summary>Who a client is, once its PROXY header (if expected) and first message (if the key needs it) have been read.</summary>
+/// <param name="Client">The client: from the PROXY header when there is one, else the connection's peer.</param>
+/// <param name="Destination">The address the client connected to, likewise.</param>
+/// <param name="First">The unconsumed read left by the first-message peek, handed to the copy as its first read.</param>
+/// <param name="Failure">Why the connection must be closed instead, or null.</param>
+internal readonly record struct ClientPreamble(IPEndPoint Client, IPEndPoint Destination, ReadResult? First, StickKey Key, ConnectionOutcome? Failure);
