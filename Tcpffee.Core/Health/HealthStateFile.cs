@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tcpffee.Model;
+using Tcpffee.Storage;
 
 namespace Tcpffee.Health;
 
@@ -25,20 +26,8 @@ internal static class HealthStateFile
                 c.Value.LastResult?.Passed, c.Value.LastResult?.Message, c.Value.LastResult?.At, c.Value.LastChange))
             .ToList();
 
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var saved = overrides?.ToDictionary(o => o.Key.ToString(CultureInfo.InvariantCulture), o => o.Value.ToString());
-            JsonSerializer.Serialize(stream, new Document(FormatVersion, records, saved), Json);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        var saved = overrides?.ToDictionary(o => o.Key.ToString(CultureInfo.InvariantCulture), o => o.Value.ToString());
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, new Document(FormatVersion, records, saved), Json));
     }
 
     /// <summary>Reads the saved states; on failure returns an empty map and the reason in <paramref name="error"/>.</summary>

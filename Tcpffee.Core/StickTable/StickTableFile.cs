@@ -1,3 +1,4 @@
+using Tcpffee.Storage;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -26,31 +27,8 @@ internal static partial class StickTableFile
     /// <remarks>Entries with open connections are saved as if they closed at <paramref name="now"/>: expiring at now + expiration.</remarks>
     public static void Save(string path, IReadOnlyList<StickEntrySnapshot> entries, TimeSpan expiration, DateTimeOffset now)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(entries);
-        string fullPath = Path.GetFullPath(path);
-        string? directory = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        string temporaryPath = fullPath + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                Write(stream, entries, now + expiration, now);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporaryPath);
-            throw;
-        }
+        AtomicFile.Write(path, stream => Write(stream, entries, now + expiration, now));
     }
 
     private static void Write(Stream stream, IReadOnlyList<StickEntrySnapshot> entries, DateTimeOffset openExpiresAt, DateTimeOffset now)
@@ -98,20 +76,5 @@ internal static partial class StickTableFile
         BinaryPrimitives.WriteInt32LittleEndian(destination[offset..], groupId);
         BinaryPrimitives.WriteInt64LittleEndian(destination[(offset + sizeof(int))..], expiresAt.UtcTicks);
         return offset + sizeof(int) + sizeof(long);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The original error matters more than a leftover temporary file.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
