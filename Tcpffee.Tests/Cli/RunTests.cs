@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Cli;
@@ -29,20 +27,13 @@ public sealed class RunTests : IDisposable
     /// <summary>A valid configuration whose every socket is a loopback port free right now, so parallel servers do not collide.</summary>
     private static string LoopbackConfig() => $"""
         bind_addr = "127.0.0.1"
-        stats_bind_socket = "127.0.0.1:{FreePort()}"
-        raft_healthchecks_logs_bind_socket = "127.0.0.1:{FreePort()}"
-        raft_stick_table_logs_bind_socket = "127.0.0.1:{FreePort()}"
-        raft_healthchecks_proposals_bind_socket = "127.0.0.1:{FreePort()}"
-        raft_stick_table_proposals_bind_socket = "127.0.0.1:{FreePort()}"
-        ports = [ {FreePort()} ]
+        stats_bind_socket = "127.0.0.1:{FreePorts.Next()}"
+        raft_healthchecks_logs_bind_socket = "127.0.0.1:{FreePorts.Next()}"
+        raft_stick_table_logs_bind_socket = "127.0.0.1:{FreePorts.Next()}"
+        raft_healthchecks_proposals_bind_socket = "127.0.0.1:{FreePorts.Next()}"
+        raft_stick_table_proposals_bind_socket = "127.0.0.1:{FreePorts.Next()}"
+        ports = [ {FreePorts.Next()} ]
         [groups.0]
         portmap = "127.0.0.1"
         """;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
