@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Net.NetworkInformation;
+using Tcpffee.StickTable;
 
 namespace Tcpffee.Configuration;
 
@@ -161,6 +162,13 @@ internal sealed record TcpffeeEnvironment
         if (end is > MaxSliceEnd)
         {
             errors.Add(ConfigError.Unplaced("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", $"must be at most {MaxSliceEnd}, got {end}"));
+        }
+
+        // Every stick entry keeps its slice, so its length is bounded like the rest of an entry.
+        if (start is { } from && end is { } to && to - from > StickKey.MaxSliceLength)
+        {
+            errors.Add(ConfigError.Unplaced(
+                "TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", $"the slice may be at most {StickKey.MaxSliceLength} bytes long, got {to - from} (END - START)"));
         }
     }
 

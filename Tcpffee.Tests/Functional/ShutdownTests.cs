@@ -38,9 +38,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.True(File.Exists(_environment.Directory.Combine("stick_table")), "the stick table was not saved\n" + server.Describe());
     }
 
-    [Fact(Skip = "bug: after SIGTERM, System.CommandLine's default ProcessTerminationTimeout (2 s) ends the process with exit code 143 "
-        + "while connections are still draining; Program.cs line 3 invokes the parser without an InvocationConfiguration, so shutdown_timeout is "
-        + "effectively capped at 2 s and the final stick table save and PID file removal are skipped")]
+    [Fact]
     public async Task SigTerm_ConnectionOpenLongerThanTwoSeconds_StillServedThenExitsZero()
     {
         await using var backend = TestBackend.Echo();
