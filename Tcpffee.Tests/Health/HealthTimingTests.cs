@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Tcpffee.Model;
+using Tcpffee.Tests.Health.Support;
+
+namespace Tcpffee.Tests.Health;
+
+/// <summary>
+/// How fast a dead backend leaves routing and how fast it comes back, on the real clock: within fall (rise) intervals,
+/// plus a probe timeout, plus generous slack for a busy machine.
+/// </summary>
+public sealed class HealthTimingTests
+{
+    private const int Fall = 2;
+    private const int Rise = 2;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Timeout = Interval / 2;
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Route_BackendDies_LeavesWithinFallIntervalsAndReturnsWithinRiseIntervals()
+    {
+        await using var a = NamedBackend.Start("A");
+        await using var b = NamedBackend.Start("B");
+        var check = HealthConfigs.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
+        await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(HealthConfigs.Group(0, a.EndPoint, check), HealthConfigs.Group(1, b.EndPoint)));
+        await Poll.UntilAsync(() => proxy.Check(0).Status.ConsecutivePasses >= Rise, () => "the check to pass: " + proxy.Describe());
+
+        var died = Stopwatch.StartNew();
+        await a.StopAsync();
+        var leaveLimit = (Fall * Interval) + Timeout + Slack;
+        await Poll.UntilAsync(() => proxy.Group(0).Effective != GroupStatus.Up, () => "group 0 to stop taking new clients: " + proxy.Describe(), leaveLimit);
+        var left = died.Elapsed;
+
+        Assert.Equal(GroupStatus.Draining, proxy.Group(0).Effective);
+        Assert.Equal("B", await proxy.AskAsync(1));
+
+        var revived = Stopwatch.StartNew();
+        a.Restart();
+        var returnLimit = (Rise * Interval) + Timeout + Slack;
+        await Poll.UntilAsync(() => proxy.Group(0).Effective == GroupStatus.Up, () => "group 0 to take new clients again: " + proxy.Describe(), returnLimit);
+        var returned = revived.Elapsed;
+
+        // Group 1 holds client 1 and group 0 none, so a new client goes to group 0 now that it is up.
+        Assert.Equal("A", await proxy.AskAsync(2));
+        Assert.InRange(left, TimeSpan.Zero, leaveLimit);
+        Assert.InRange(returned, TimeSpan.Zero, returnLimit);
+    }
+}
