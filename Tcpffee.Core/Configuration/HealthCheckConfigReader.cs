@@ -62,7 +62,17 @@ internal static class HealthCheckConfigReader
         var headers = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
         foreach (var name in table.Keys.ToList())
         {
-            if (table.String(name) is { } value)
+            var value = table.String(name);
+            if (name.Length == 0 || !name.All(IsTokenChar))
+            {
+                // Otherwise the HTTP client drops it without a word, and the probe would not send what is written.
+                table.ErrorAtKey(name, "is not a valid HTTP header name");
+            }
+            else if (value is not null && value.Any(c => c is '\r' or '\n'))
+            {
+                table.ErrorAtValue(name, "a header value cannot span lines");
+            }
+            else if (value is not null)
             {
                 headers.Add(new(name, value));
             }
@@ -70,6 +80,9 @@ internal static class HealthCheckConfigReader
 
         return headers.ToImmutable();
     }
+
+    /// <summary>The characters of an HTTP token (RFC 9110 section 5.6.2), which is what a header name is.</summary>
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static T ReadEnum<T>(TomlTableReader table, string key, T fallback, string allowed)
         where T : struct, Enum

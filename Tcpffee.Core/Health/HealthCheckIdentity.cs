@@ -37,7 +37,8 @@ internal readonly record struct HealthCheckIdentity(int GroupId, int Index, stri
         text.Append(CultureInfo.InvariantCulture, $"interval={check.Interval.Ticks};timeout={check.Timeout.Ticks};port={check.Port};proxy={check.SendProxyChecks};");
         if (check.Http is { } http)
         {
-            text.Append(CultureInfo.InvariantCulture, $"http={http.Method} {http.Target} {http.Status};body={http.Body};");
+            // "-" for no body and "=" before a body keep an absent body apart from an empty one: the requests differ.
+            text.Append(CultureInfo.InvariantCulture, $"http={http.Method} {http.Target} {http.Status};body{(http.Body is null ? "-" : "=" + http.Body)};");
             foreach (var (name, value) in http.Headers)
             {
                 text.Append(CultureInfo.InvariantCulture, $"h={name}:{value};");

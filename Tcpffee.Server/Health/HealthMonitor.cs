@@ -71,6 +71,10 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
         // Before the listeners start: a group saved as down takes no new clients from the first connection on.
         Reconcile(_routing.Current.Config);
+
+        // Saved states seed the checks of the first configuration only: a check that a later reload changes and changes
+        // back is a new check, and must not come back with the state it had before this process started.
+        _restored = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
         return Task.CompletedTask;
     }
 
@@ -181,7 +185,8 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         try
         {
             // A small jitter (up to a tenth of the interval, at most 1 s) keeps checks from firing in lockstep.
-            var jitter = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(check.Config.Interval.Ticks / 10, TimeSpan.TicksPerSecond)));
+            var maxJitterMs = (int)Math.Min(check.Config.Interval.TotalMilliseconds / 10, 1000);
+            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Max(2, maxJitterMs + 1)));
             await Task.Delay(jitter, _time, stopping).ConfigureAwait(false);
             using var timer = new PeriodicTimer(check.Config.Interval, _time);
             do

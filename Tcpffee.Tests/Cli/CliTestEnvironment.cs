@@ -8,7 +8,7 @@ public sealed class CliTestEnvironment : IDisposable
     public const string ValidConfig = """
         ports = [ 5280, 5281 ]
         [groups.0]
-        portmap = "127.0.0.1"
+        portmap = "10.1.2.3"
         [[groups.0.healthchecks]]
         interval = 2
         [groups.1.portmap]

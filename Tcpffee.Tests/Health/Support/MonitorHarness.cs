@@ -22,7 +22,7 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, Log);
+        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, TestMetrics.Create(), Time, Log);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
