@@ -34,6 +34,9 @@ internal interface IStickTable
     /// <summary>Removes the entry for <paramref name="key"/>, even with open connections; returns whether it was alive.</summary>
     bool Remove(StickKey key);
 
+    /// <summary>An operator's removal: forgets the entry for <paramref name="key"/> unless connections with it are open.</summary>
+    StickForgetResult Forget(StickKey key);
+
     /// <summary>Removes every entry pointing at <paramref name="groupId"/> and returns how many were removed.</summary>
     int RemoveGroup(int groupId);
 

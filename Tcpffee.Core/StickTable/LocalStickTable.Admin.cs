@@ -39,6 +39,27 @@ internal sealed partial class LocalStickTable
         }
     }
 
+    public StickForgetResult Forget(StickKey key)
+    {
+        ThrowIfDefault(key);
+        lock (_lock)
+        {
+            DropExpired(_time.GetTimestamp());
+            if (!_byKey.TryGetValue(key, out var entry))
+            {
+                return StickForgetResult.NotFound;
+            }
+
+            if (entry.Open > 0)
+            {
+                return StickForgetResult.InUse;
+            }
+
+            RemoveEntry(entry);
+            return StickForgetResult.Forgotten;
+        }
+    }
+
     public int RemoveGroup(int groupId)
     {
         lock (_lock)

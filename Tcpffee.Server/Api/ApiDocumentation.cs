@@ -16,6 +16,7 @@ internal static class ApiDocumentation
             settings.DocumentName = "v1";
             settings.Title = "tcpffee stats and admin API";
             settings.Version = "v1";
+            settings.PostProcess = ProblemMediaType.Apply;
             settings.Description = "Statistics of the sticky TCP load balancer, its stick table and groups, and the admin routes "
                 + "(POST and DELETE) that need Authorization: Bearer <TCPFFEE_API_TOKEN>, or a loopback client when no token is set.";
         });

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tcpffee.Api.Contracts;
 using Tcpffee.Configuration;
+using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Hosting;
 using Tcpffee.Listeners;
@@ -30,7 +31,8 @@ internal static class ApiRoutes
 
         var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry (admin)").BadInput().Missing();
+        admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry without open connections (admin)")
+            .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Draining, views, health))
             .BadInput().Missing().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
         admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, HealthMonitor health) => Override(id, GroupStatus.Disabled, views, health))
@@ -45,11 +47,11 @@ internal static class ApiRoutes
     private static RouteHandlerBuilder Missing(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status404NotFound);
 
     private static Ok<SummaryResponse> Summary(
-        RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, IStickTable table, ConfigReloadService reloads, ProcessClock clock)
+        RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, ProxyMetrics metrics, IStickTable table,
+        ConfigReloadService reloads, ProcessClock clock)
     {
         var config = routing.Current.Config;
-        var groups = config.Groups.Select(g => routing.Groups.Get(g.Id)).ToList();
-        var totals = new TotalsResponse(tracker.Count, tracker.Accepted, tracker.Rejected, groups.Sum(g => g.BytesUp), groups.Sum(g => g.BytesDown));
+        var totals = new TotalsResponse(tracker.Count, metrics.TotalAccepted, metrics.TotalRejected, metrics.TotalBytesUp, metrics.TotalBytesDown);
         return TypedResults.Ok(new SummaryResponse(
             TcpffeeHost.Version,
             Environment.MachineName,
@@ -66,8 +68,14 @@ internal static class ApiRoutes
     private static Results<Ok<GroupResponse>, ProblemHttpResult> Group(string id, GroupViews views) =>
         ParseGroup(id, out var groupId, out var problem) ? Found(views.Find(groupId), $"there is no group {groupId}") : problem;
 
-    private static Results<Ok<StickTablePageResponse>, ProblemHttpResult> StickTable(StickTableViews views, string? group, int? limit, int? offset)
+    private static Results<Ok<StickTablePageResponse>, ProblemHttpResult> StickTable(StickTableViews views, string? group, string? limit, string? offset)
     {
+        // Bound as text and parsed here, so that "limit=abc" gets the same problem details as "limit=0".
+        if (!TryPageNumber(limit, DefaultPageSize, out var pageSize) || !TryPageNumber(offset, 0, out var skip))
+        {
+            return BadRequest($"limit must be between 1 and {MaxPageSize}, and offset 0 or more (whole numbers)");
+        }
+
         int? groupId = null;
         if (group is not null)
         {
@@ -79,12 +87,12 @@ internal static class ApiRoutes
             groupId = parsed;
         }
 
-        if (limit is < 1 or > MaxPageSize || offset is < 0)
+        if (pageSize is < 1 or > MaxPageSize)
         {
-            return BadRequest($"limit must be between 1 and {MaxPageSize}, and offset 0 or more");
+            return BadRequest($"limit must be between 1 and {MaxPageSize}, and offset 0 or more (whole numbers)");
         }
 
-        return TypedResults.Ok(views.Page(groupId, offset ?? 0, limit ?? DefaultPageSize));
+        return TypedResults.Ok(views.Page(groupId, skip, pageSize));
     }
 
     private static Results<Ok<StickEntryResponse>, ProblemHttpResult> StickEntry(string key, StickTableViews views) =>
@@ -99,7 +107,14 @@ internal static class ApiRoutes
             return BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
         }
 
-        return table.Remove(parsed) ? TypedResults.NoContent() : NotFound($"no live entry for key {key}");
+        return table.Forget(parsed) switch
+        {
+            StickForgetResult.Forgotten => TypedResults.NoContent(),
+            StickForgetResult.InUse => TypedResults.Problem(
+                $"the entry for {key} has open connections; it can be forgotten once they close (drain or disable its group to move the client)",
+                statusCode: StatusCodes.Status409Conflict),
+            _ => NotFound($"no live entry for key {key}"),
+        };
     }
 
     private static Results<Ok<GroupResponse>, ProblemHttpResult> Override(string id, GroupStatus status, GroupViews views, HealthMonitor health)
@@ -122,6 +137,12 @@ internal static class ApiRoutes
         TypedResults.Ok(ToResponse(await reloads.ReloadNowAsync(cancellation).ConfigureAwait(false)));
 
     private static ReloadResponse ToResponse(ReloadResult result) => new(result.At, result.Applied, result.Summary, result.Errors);
+
+    private static bool TryPageNumber(string? text, int fallback, out int value)
+    {
+        value = fallback;
+        return text is null || int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
 
     private static bool ParseGroup(string text, out int id, out ProblemHttpResult problem)
     {

@@ -16,6 +16,10 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _probes;
+    private long _totalAccepted;
+    private long _totalRejected;
+    private long _totalBytesUp;
+    private long _totalBytesDown;
 
     public ProxyMetrics(IMeterFactory meters)
     {
@@ -30,15 +34,33 @@ internal sealed class ProxyMetrics
 
     public Meter Meter { get; }
 
-    public void Accepted(int port) => _accepted.Add(1, new KeyValuePair<string, object?>("port", port));
+    /// <summary>Totals since start, for the API's summary: every reason, every group, including groups a reload removed.</summary>
+    public long TotalAccepted => Interlocked.Read(ref _totalAccepted);
 
-    public void Rejected(int port, string reason) =>
+    public long TotalRejected => Interlocked.Read(ref _totalRejected);
+
+    public long TotalBytesUp => Interlocked.Read(ref _totalBytesUp);
+
+    public long TotalBytesDown => Interlocked.Read(ref _totalBytesDown);
+
+    public void Accepted(int port)
+    {
+        Interlocked.Increment(ref _totalAccepted);
+        _accepted.Add(1, new KeyValuePair<string, object?>("port", port));
+    }
+
+    public void Rejected(int port, string reason)
+    {
+        Interlocked.Increment(ref _totalRejected);
         _rejected.Add(1, new KeyValuePair<string, object?>("port", port), new KeyValuePair<string, object?>("reason", reason));
+    }
 
     public void ConnectFailed(int group) => _connectFailures.Add(1, new KeyValuePair<string, object?>("group", group));
 
     public void Forwarded(int group, long up, long down)
     {
+        Interlocked.Add(ref _totalBytesUp, up);
+        Interlocked.Add(ref _totalBytesDown, down);
         var groupTag = new KeyValuePair<string, object?>("group", group);
         _bytes.Add(up, groupTag, new KeyValuePair<string, object?>("direction", "up"));
         _bytes.Add(down, groupTag, new KeyValuePair<string, object?>("direction", "down"));

@@ -21,7 +21,6 @@ internal sealed partial class ConnectionTracker : IDisposable
     private readonly ITimer _heartbeat;
     private int _count;
     private long _rejected;
-    private long _accepted;
     private long _rejectedReported;
     private TimeSpan _period;
     private TaskCompletionSource? _drained;
@@ -37,9 +36,6 @@ internal sealed partial class ConnectionTracker : IDisposable
     }
 
     public int Count => Volatile.Read(ref _count);
-
-    /// <summary>Connections accepted and tracked since start.</summary>
-    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Connections closed at once because <c>max_connections</c> were open.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -57,7 +53,6 @@ internal sealed partial class ConnectionTracker : IDisposable
             return null;
         }
 
-        Interlocked.Increment(ref _accepted);
         _metrics.Accepted(listener.Port);
 
         var tracked = new TrackedConnection(context, listener, _time.GetTimestamp());

@@ -201,11 +201,11 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     private async Task<ApiProxy> StartAsync(string? token = null, IPAddress? statsAddress = null)
     {
         var groups = new[] { new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint) };
-        var config = TestConfig.InCode(groups);
+        var config = ApiTestConfig.InCode(groups);
         var proxy = await ApiProxy.StartAsync(config, new ApiProxyOptions { ApiToken = token, StatsAddress = statsAddress ?? IPAddress.Loopback });
 
         // The reload route reads this file: a valid configuration, so an allowed reload is applied.
-        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, TestConfig.Toml(TestConfig.FreePort(), groups));
+        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(ApiTestConfig.FreePort(), groups));
         return proxy;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
         StartedAfter = DateTimeOffset.UtcNow;
-        Proxy = await ApiProxy.StartAsync(TestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
         _open = await ProxyClient.OpenAsync(Proxy.EndPoint, OpenClient);
         OpenClientGroup = _open.Group;
         ClosedClientGroup = await ProxyClient.AskAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload);
@@ -85,7 +85,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
     private static readonly string[] GroupFields =
     [
         "bytesDown", "bytesUp", "configuredState", "drained", "effectiveState", "healthChecks", "healthState", "id", "openConnections",
-        "portmap", "runtimeOverride", "stickEntries", "totalConnections",
+        "portmap", "runtimeOverride", "sendProxy", "stickEntries", "totalConnections", "transparent",
     ];
 
     private static readonly string[] HealthCheckFields =

@@ -125,7 +125,7 @@ internal sealed class ApiProxy : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = TestConfig.FreePort();
+            var port = ApiTestConfig.FreePort();
             await File.WriteAllTextAsync(path, text(port));
             try
             {

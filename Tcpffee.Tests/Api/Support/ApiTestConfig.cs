@@ -19,7 +19,7 @@ internal sealed record TestGroup(int Id, IPEndPoint Backend)
 }
 
 /// <summary>Configurations for the API tests: built in code on port 0, or written as a file on a free port for reloads.</summary>
-internal static class TestConfig
+internal static class ApiTestConfig
 {
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(1);
 
