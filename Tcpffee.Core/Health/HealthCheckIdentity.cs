@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Tcpffee.Configuration;
+using Tcpffee.ProxyProtocol;
 
 namespace Tcpffee.Health;
 
@@ -30,11 +31,12 @@ internal readonly record struct HealthCheckIdentity(int GroupId, int Index, stri
         return true;
     }
 
-    public static HealthCheckIdentity For(int groupId, HealthCheckConfig check, IReadOnlyList<IPEndPoint> endpoints)
+    /// <param name="sendProxy">The PROXY header the probes send (the group's, with send_proxy_checks), which is part of what they do.</param>
+    public static HealthCheckIdentity For(int groupId, HealthCheckConfig check, IReadOnlyList<IPEndPoint> endpoints, ProxyProtocolVersion? sendProxy = null)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"fall={check.Fall};rise={check.Rise};action={check.FallAction};");
-        text.Append(CultureInfo.InvariantCulture, $"interval={check.Interval.Ticks};timeout={check.Timeout.Ticks};port={check.Port};proxy={check.SendProxyChecks};");
+        text.Append(CultureInfo.InvariantCulture, $"interval={check.Interval.Ticks};timeout={check.Timeout.Ticks};port={check.Port};proxy={check.SendProxyChecks}:{sendProxy};");
         if (check.Http is { } http)
         {
             // "-" for no body and "=" before a body keep an absent body apart from an empty one: the requests differ.

@@ -70,7 +70,7 @@ internal static class ProxyHeaderParser
         }
 
         if (parts.Length != 6 || parts[0] != "PROXY" || parts[1] is not ("TCP4" or "TCP6")
-            || !IPAddress.TryParse(parts[2], out var source) || !IPAddress.TryParse(parts[3], out var destination)
+            || !TryAddress(parts[2], parts[1], out var source) || !TryAddress(parts[3], parts[1], out var destination)
             || !TryPort(parts[4], out var sourcePort) || !TryPort(parts[5], out var destinationPort)
             || (source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) != (parts[1] == "TCP4")
             || source.AddressFamily != destination.AddressFamily)
@@ -125,6 +125,30 @@ internal static class ProxyHeaderParser
         var destinationPort = BinaryPrimitives.ReadUInt16BigEndian(addresses[((2 * addressLength) + 2)..]);
         header = new ProxyHeader(new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort));
         return ProxyHeaderStatus.Complete;
+    }
+
+    /// <summary>
+    /// The specification's address forms only: four decimal numbers without leading zeros for TCP4, and an IPv6
+    /// address without a scope for TCP6. IPAddress.TryParse also takes inet_aton forms ("010.0.0.1" is 8.0.0.1),
+    /// which would key a client by an address it never sent.
+    /// </summary>
+    private static bool TryAddress(string text, string family, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (family == "TCP4")
+        {
+            var octets = text.Split('.');
+            if (octets.Length != 4 || octets.Any(o => o.Length is 0 or > 3 || !o.All(char.IsAsciiDigit) || (o.Length > 1 && o[0] == '0') || int.Parse(o, CultureInfo.InvariantCulture) > 255))
+            {
+                return false;
+            }
+        }
+        else if (!text.Contains(':', StringComparison.Ordinal) || text.Contains('%', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return IPAddress.TryParse(text, out address!);
     }
 
     private static bool TryPort(string text, out int port) =>

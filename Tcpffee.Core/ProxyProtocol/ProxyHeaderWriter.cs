@@ -22,8 +22,13 @@ internal static class ProxyHeaderWriter
         }
 
         var family = src.AddressFamily == AddressFamily.InterNetwork ? "TCP4" : "TCP6";
-        return Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"PROXY {family} {src.Address} {dst.Address} {src.Port} {dst.Port}\r\n"));
+        return Encoding.ASCII.GetBytes(string.Create(
+            CultureInfo.InvariantCulture, $"PROXY {family} {WithoutScope(src.Address)} {WithoutScope(dst.Address)} {src.Port} {dst.Port}\r\n"));
     }
+
+    /// <summary>Receivers such as HAProxy and nginx reject "fe80::1%2": the scope means nothing on the backend's host.</summary>
+    private static IPAddress WithoutScope(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
 
     /// <summary>The binary header with the PROXY command, or the LOCAL command when the addresses are unknown.</summary>
     public static byte[] WriteV2(IPEndPoint? source, IPEndPoint? destination)

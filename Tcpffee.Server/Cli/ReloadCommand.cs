@@ -19,7 +19,8 @@ internal static class ReloadCommand
         switch (result)
         {
             case SignalResult.Sent:
-                output.WriteLine($"sent SIGUSR1 to tcpffee (PID {pid} from {pidPath}); it reloads {settings.Environment.ConfigPath} and logs the outcome");
+                // The signal carries no path: the proxy reloads the file it was started with, whatever --config says here.
+                output.WriteLine($"checked {settings.Environment.ConfigPath}; sent SIGUSR1 to tcpffee (PID {pid} from {pidPath}); it reloads the file it was started with and logs the outcome");
                 return 0;
             case SignalResult.NoPidFile:
                 error.WriteLine($"{pidPath}: no PID file; is tcpffee running? (set TCPFFEE_PID_PATH if it writes elsewhere)");

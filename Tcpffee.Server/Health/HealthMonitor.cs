@@ -130,7 +130,8 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 foreach (var check in group.HealthChecks)
                 {
                     var endpoints = HealthCheckTargets.For(config, group, check);
-                    wanted[HealthCheckIdentity.For(group.Id, check, endpoints)] = (group, check, endpoints);
+                    var sendProxy = check.SendProxyChecks ? group.SendProxy : null;
+                    wanted[HealthCheckIdentity.For(group.Id, check, endpoints, sendProxy)] = (group, check, endpoints);
                 }
             }
 

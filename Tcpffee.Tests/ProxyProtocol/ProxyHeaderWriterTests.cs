@@ -120,10 +120,7 @@ public sealed class ProxyHeaderWriterTests
         }
     }
 
-    [Fact(Skip = "bug: ProxyHeaderWriter.WriteV1 (Tcpffee.Core/ProxyProtocol/ProxyHeaderWriter.cs, the interpolated line in WriteV1) writes "
-        + "IPAddress.ToString(), which keeps an IPv6 scope id: a client at fe80::1%2 (link-local, scope 2) gives 'PROXY TCP6 fe80::1%2 fe80::2%2 "
-        + "56324 443', which the specification's receivers (inet_pton in HAProxy, nginx) refuse, so the backend drops the connection. "
-        + "Expected 'PROXY TCP6 fe80::1 fe80::2 56324 443'. v2 is not affected (it writes the 16 address bytes).")]
+    [Fact]
     public void WriteV1_LinkLocalAddressesWithScope_WrittenWithoutTheScope()
     {
         var source = new IPEndPoint(IPAddress.Parse("fe80::1%2"), 56324);

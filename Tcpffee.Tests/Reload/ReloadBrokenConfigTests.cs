@@ -54,7 +54,7 @@ public sealed class ReloadBrokenConfigTests
     [MemberData(nameof(BrokenFiles))]
     public async Task Reload_BrokenFile_LogsEveryErrorAndKeepsThePreviousConfiguration(string mistake, string broken, string[] expected)
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         await using var proxy = await ReloadingProxy.StartAsync(
             3, p => ReloadingProxy.Header(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.Address}\"\n");
         var (old, added) = (proxy.Ports[1], proxy.Ports[2]);

@@ -11,9 +11,9 @@ public sealed class ReloadGroupTests
     [Fact]
     public async Task Reload_GroupsAddedChangedAndRemoved_NewAndStuckClientsFollow()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
-        await using var charlie = TestBackend.Named("charlie");
+        await using var alpha = ReloadBackend.Named("alpha");
+        await using var bravo = ReloadBackend.Named("bravo");
+        await using var charlie = ReloadBackend.Named("charlie");
         await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha)));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         Assert.Equal("alpha", await ProxyClient.WhoAnswersAsync(port, "127.0.0.2"));
@@ -50,8 +50,8 @@ public sealed class ReloadGroupTests
     [Fact]
     public async Task Reload_GroupSetToDrain_KeepsStuckClientsAndSendsNewClientsElsewhere()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = ReloadBackend.Named("alpha");
+        await using var bravo = ReloadBackend.Named("bravo");
         // Group 1 starts drained, so every key starts on group 0.
         await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
@@ -71,8 +71,8 @@ public sealed class ReloadGroupTests
     [Fact]
     public async Task Reload_GroupSetToDisabled_MovesStuckClientsOnTheirNextConnection()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = ReloadBackend.Named("alpha");
+        await using var bravo = ReloadBackend.Named("bravo");
         await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         Assert.Equal("alpha", await ProxyClient.WhoAnswersAsync(port, "127.0.0.2"));
@@ -95,7 +95,7 @@ public sealed class ReloadGroupTests
         Assert.Equal("bravo", await ProxyClient.WhoAnswersAsync(port, "127.0.0.2"));
     }
 
-    private static string Group(int id, TestBackend backend, string extra = "") =>
+    private static string Group(int id, ReloadBackend backend, string extra = "") =>
         $"[groups.{id}]\n{extra}\n[groups.{id}.portmap]\n{{PORT}} = \"{backend.Address}\"\n";
 
     private static string Config(int stats, int port, params string[] groups) =>

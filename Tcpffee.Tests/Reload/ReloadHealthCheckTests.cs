@@ -8,8 +8,8 @@ public sealed class ReloadHealthCheckTests
     [Fact]
     public async Task Reload_UnrelatedChange_KeepsAFailedCheckDownAndItsGroupDraining()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = ReloadBackend.Named("alpha");
+        await using var bravo = ReloadBackend.Named("bravo");
         using var dead = new ClosedPort();
 
         // Group 1 serves through bravo, which is up, but its check probes a port that refuses connections: the check

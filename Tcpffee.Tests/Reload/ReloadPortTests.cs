@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Reload.Support;
 
 namespace Tcpffee.Tests.Reload;
@@ -10,7 +11,7 @@ public sealed class ReloadPortTests
     [Fact]
     public async Task Reload_PortReplaced_RemovedPortRefusesButItsOpenConnectionContinues()
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         await using var proxy = await ReloadingProxy.StartAsync(3, p => Config(p[0], echo, p[1], p[2]));
         var (stats, a, b) = (proxy.Ports[0], proxy.Ports[1], proxy.Ports[2]);
 
@@ -43,13 +44,13 @@ public sealed class ReloadPortTests
     [Fact]
     public async Task Reload_AddedPortAlreadyInUse_RefusesTheWholeReloadAndKeepsTheOldPorts()
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         using var occupier = new TcpListener(IPAddress.Loopback, 0);
         occupier.Start();
         var taken = ((IPEndPoint)occupier.LocalEndpoint).Port;
         await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], echo, p[1]));
         var (stats, a) = (proxy.Ports[0], proxy.Ports[1]);
-        var free = FreePorts.Take();
+        var free = FreePorts.Next();
         var mark = proxy.Mark();
 
         // The free port comes first, so it is bound before the taken one fails.
@@ -77,7 +78,7 @@ public sealed class ReloadPortTests
     }
 
     /// <summary>One group that forwards every listed port to the echo backend; a different list changes that group's portmap.</summary>
-    private static string Config(int stats, TestBackend echo, params int[] ports) =>
+    private static string Config(int stats, ReloadBackend echo, params int[] ports) =>
         ReloadingProxy.Header(stats)
         + $"ports = [ {string.Join(", ", ports)} ]\n"
         + "[groups.0.portmap]\n"

@@ -9,7 +9,7 @@ public sealed class ReloadRestartOnlyTests
     [Fact]
     public async Task Reload_StatsSocketChanged_WarnsKeepsTheOldStatsPortAndAppliesTheRest()
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         string Config(int statsPort, params int[] proxied) =>
             ReloadingProxy.Header(statsPort)
             + $"ports = [ {string.Join(", ", proxied)} ]\n"

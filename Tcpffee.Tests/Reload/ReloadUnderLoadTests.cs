@@ -20,8 +20,8 @@ public sealed class ReloadUnderLoadTests
     [Fact]
     public async Task Reload_FiftyTimesWhileClientsConnect_EveryConnectionSucceeds()
     {
-        await using var first = TestBackend.Echo();
-        await using var second = TestBackend.Echo();
+        await using var first = ReloadBackend.Echo();
+        await using var second = ReloadBackend.Echo();
 
         // The two files differ in a second port and in group 1's drain flag; clients use the port both share. The second
         // port is picked afresh each time it is added, as the one removed before may have been taken by another process.

@@ -9,9 +9,9 @@ public sealed class ReloadVerbTests
     [Fact]
     public async Task ReloadVerb_ValidFile_ExitsZeroAndTheProxyReloadsIt()
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], echo, p[1]));
-        var (stats, port, addedPort) = (proxy.Ports[0], proxy.Ports[1], FreePorts.Take());
+        var (stats, port, addedPort) = (proxy.Ports[0], proxy.Ports[1], FreePorts.Next());
         proxy.WriteConfig(Config(stats, echo, port, addedPort));
         var mark = proxy.Mark();
 
@@ -20,7 +20,7 @@ public sealed class ReloadVerbTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
-            $"sent SIGUSR1 to tcpffee (PID {proxy.Server.Id} from {proxy.Environment.PidPath}); it reloads {proxy.ConfigPath} and logs the outcome\n",
+            $"checked {proxy.ConfigPath}; sent SIGUSR1 to tcpffee (PID {proxy.Server.Id} from {proxy.Environment.PidPath}); it reloads the file it was started with and logs the outcome\n",
             result.StandardOutput);
         Assert.Equal("", result.StandardError);
         var outcome = await proxy.WaitForOutcomeAsync(mark);
@@ -33,7 +33,7 @@ public sealed class ReloadVerbTests
     [Fact]
     public async Task ReloadVerb_BrokenFile_ExitsOnePrintsTheErrorsAndSendsNoSignal()
     {
-        await using var echo = TestBackend.Echo();
+        await using var echo = ReloadBackend.Echo();
         await using var proxy = await ReloadingProxy.StartAsync(3, p => Config(p[0], echo, p[1]));
         var (stats, port, brokenPort) = (proxy.Ports[0], proxy.Ports[1], proxy.Ports[2]);
         var broken = Config(stats, echo, port, brokenPort) + $"9 = \"{echo.Address}\"\n";
@@ -61,7 +61,7 @@ public sealed class ReloadVerbTests
         Assert.True(await ProxyClient.IsRefusedAsync(brokenPort), $"port {brokenPort}, only in the broken file, is bound");
     }
 
-    private static string Config(int stats, TestBackend echo, params int[] ports) =>
+    private static string Config(int stats, ReloadBackend echo, params int[] ports) =>
         ReloadingProxy.Header(stats)
         + $"ports = [ {string.Join(", ", ports)} ]\n"
         + "[groups.0.portmap]\n"

@@ -44,7 +44,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var ports = FreePorts.Take(portCount);
+            var ports = FreePorts.Next(portCount);
             var environment = new CliTestEnvironment();
             var path = environment.Directory.WriteFile("tcpffee.toml", config(ports));
             var server = ServerProcess.Start(["--config", path], environment.Variables(("TCPFFEE_LOG", logLevel)));
@@ -142,7 +142,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var ports = FreePorts.Take(portCount);
+            var ports = FreePorts.Next(portCount);
             var mark = Mark();
             WriteConfig(config(ports));
             var outcome = await SignalReloadAsync();

@@ -9,14 +9,14 @@ namespace Tcpffee.Tests.Reload.Support;
 /// so a client learns which backend the proxy chose; then every backend echoes what it receives until the client
 /// half-closes, and half-closes in turn.
 /// </summary>
-public sealed class TestBackend : IAsyncDisposable
+public sealed class ReloadBackend : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _accepted;
 
-    private TestBackend(string? name)
+    private ReloadBackend(string? name)
     {
         Name = name;
         _listener = new TcpListener(IPAddress.Loopback, 0);
@@ -36,9 +36,9 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>How many connections this backend accepted.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
-    public static TestBackend Echo() => new(null);
+    public static ReloadBackend Echo() => new(null);
 
-    public static TestBackend Named(string name) => new(name);
+    public static ReloadBackend Named(string name) => new(name);
 
     public async ValueTask DisposeAsync()
     {
