@@ -154,10 +154,13 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
                 var status = _restored.GetValueOrDefault(identity) ?? HealthCheckStatus.Initial;
                 var sendProxy = check.SendProxyChecks ? group.SendProxy : null;
+
+                // Probes share one HTTP client, except those that start every connection with a PROXY header.
+                var ownClient = check.Http is not null && sendProxy is not null ? HttpProbe.CreateClient(sendProxy) : null;
                 var probe = check.Http is { } http
-                    ? (IHealthCheck)new HttpProbe(endpoints, http, sendProxy is null ? _http : HttpProbe.CreateClient(sendProxy))
+                    ? (IHealthCheck)new HttpProbe(endpoints, http, ownClient ?? _http)
                     : new TcpProbe(endpoints, sendProxy);
-                var running = new RunningCheck(identity, check, endpoints, probe, status);
+                var running = new RunningCheck(identity, check, endpoints, probe, status, ownClient);
                 _checks[identity] = running;
                 running.Loop = RunAsync(running);
             }

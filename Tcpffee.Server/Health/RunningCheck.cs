@@ -10,8 +10,13 @@ internal sealed class RunningCheck : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private HealthCheckStatus _status;
 
-    public RunningCheck(HealthCheckIdentity identity, HealthCheckConfig config, IReadOnlyList<IPEndPoint> endpoints, IHealthCheck probe, HealthCheckStatus status)
+    private readonly IDisposable? _owned;
+
+    /// <param name="owned">What only this check's probe uses (its own HTTP client), released with the check.</param>
+    public RunningCheck(
+        HealthCheckIdentity identity, HealthCheckConfig config, IReadOnlyList<IPEndPoint> endpoints, IHealthCheck probe, HealthCheckStatus status, IDisposable? owned = null)
     {
+        _owned = owned;
         Identity = identity;
         Config = config;
         Endpoints = endpoints;
@@ -49,5 +54,9 @@ internal sealed class RunningCheck : IDisposable
         }
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _owned?.Dispose();
+    }
 }

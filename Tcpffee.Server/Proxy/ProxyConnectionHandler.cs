@@ -139,7 +139,11 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             {
                 var source = route.Config.Transparent ? client.Address : null;
                 var socket = await BackendConnector.ConnectAsync(route.Backend, model.Config.ConnectTimeout, _time, source).ConfigureAwait(false);
-                _transparentFailureLogged.TryRemove(route.GroupId, out _);
+                if (source is not null)
+                {
+                    // Working again: the next failure of this group is worth a line.
+                    _transparentFailureLogged.TryRemove(route.GroupId, out _);
+                }
                 return ((socket, decision), ConnectionOutcome.Closed);
             }
             catch (TransparentBindException ex)
