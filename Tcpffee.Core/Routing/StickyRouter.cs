@@ -20,42 +20,51 @@ internal sealed class StickyRouter
     public IStickTable Table => _table;
 
     /// <summary>Routes a new connection. The caller releases the entry at close when <see cref="RouteDecision.HoldsEntry"/>.</summary>
-    public RouteDecision Route(RoutingModel model, int port, StickKey key)
+    /// <remarks>A known key is routed at once; only a new key may wait, when a cluster has to commit its assignment.</remarks>
+    public ValueTask<RouteDecision> RouteAsync(RoutingModel model, int port, StickKey key)
     {
         if (_table.Touch(key) is not { } current)
         {
-            return AssignNew(model, port, key, replacing: null, excluded: null);
+            return AssignNewAsync(model, port, key, replacing: null, excluded: null);
         }
 
         if (model.Find(port, current) is { } route && route.State.Effective != GroupStatus.Disabled)
         {
-            return new RouteDecision(route, RouteStatus.Sticky);
+            return ValueTask.FromResult(new RouteDecision(route, RouteStatus.Sticky));
         }
 
         // The stuck group is disabled, removed, or does not serve this port: move the key.
         _table.Release(key);
-        return AssignNew(model, port, key, replacing: current, excluded: [current]);
+        return AssignNewAsync(model, port, key, replacing: current, excluded: [current]);
     }
 
     /// <summary>After a failed connect for a new key, moves it to another group that has not been tried yet.</summary>
-    public RouteDecision Reroute(RoutingModel model, int port, StickKey key, RouteDecision failed, IReadOnlyCollection<int> tried)
+    public ValueTask<RouteDecision> RerouteAsync(RoutingModel model, int port, StickKey key, RouteDecision failed, IReadOnlyCollection<int> tried)
     {
         if (failed.HoldsEntry)
         {
             _table.Release(key);
         }
 
-        return AssignNew(model, port, key, replacing: failed.Route?.GroupId, excluded: tried);
+        return AssignNewAsync(model, port, key, replacing: failed.Route?.GroupId, excluded: tried);
     }
 
-    private RouteDecision AssignNew(RoutingModel model, int port, StickKey key, int? replacing, IReadOnlyCollection<int>? excluded)
+    private async ValueTask<RouteDecision> AssignNewAsync(RoutingModel model, int port, StickKey key, int? replacing, IReadOnlyCollection<int>? excluded)
     {
-        if (GroupSelector.Choose(model.RoutesFor(port), _entriesOf, excluded, _random) is not { } chosen)
+        var routes = model.RoutesFor(port);
+        if (GroupSelector.Choose(routes, _entriesOf, excluded, _random) is not { } chosen)
         {
             return new RouteDecision(null, RouteStatus.NoEligibleGroup);
         }
 
-        var assignment = _table.Assign(key, chosen.GroupId, replacing);
+        var assignment = await _table.AssignAsync(key, chosen.GroupId, replacing).ConfigureAwait(false);
+        if (assignment.Status == StickAssignmentStatus.Isolated)
+        {
+            // Cut off from the cluster's majority: every isolated proxy picks the same group for this key without talking.
+            chosen = GroupSelector.Rendezvous(routes, key, excluded)!;
+            assignment = _table.AssignIsolated(key, chosen.GroupId, replacing);
+        }
+
         switch (assignment.Status)
         {
             case StickAssignmentStatus.NotStored:

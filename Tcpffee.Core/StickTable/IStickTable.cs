@@ -10,6 +10,12 @@ internal interface IStickTable
     /// <summary>Gets the number of alive entries.</summary>
     int Count { get; }
 
+    /// <summary>Gets how long an entry stays alive after its last activity.</summary>
+    TimeSpan Expiration { get; }
+
+    /// <summary>Gets the number of entries removed to stay under <c>stick_table_max_entries</c> (not those that expired).</summary>
+    long Evictions { get; }
+
     /// <summary>Returns the group of the alive entry for <paramref name="key"/>, without side effects.</summary>
     int? Lookup(StickKey key);
 
@@ -21,6 +27,15 @@ internal interface IStickTable
     /// <param name="groupId">The group chosen for a new entry.</param>
     /// <param name="replacing">When the alive entry points at this group, move it to <paramref name="groupId"/> instead of keeping it.</param>
     StickAssignment Assign(StickKey key, int groupId, int? replacing = null);
+
+    /// <summary>
+    /// Like <see cref="Assign"/>, but a replicated table waits for the cluster to commit the assignment, and answers
+    /// <see cref="StickAssignmentStatus.Isolated"/> when it cannot reach the majority.
+    /// </summary>
+    ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null) => ValueTask.FromResult(Assign(key, groupId, replacing));
+
+    /// <summary>Records a connection for a key assigned without the cluster, to be proposed when the majority is back.</summary>
+    StickAssignment AssignIsolated(StickKey key, int groupId, int? replacing = null) => Assign(key, groupId, replacing);
 
     /// <summary>Records a connection closing; when none remain open the expiration countdown starts.</summary>
     void Release(StickKey key);
@@ -36,6 +51,9 @@ internal interface IStickTable
 
     /// <summary>An operator's removal: forgets the entry for <paramref name="key"/> unless connections with it are open.</summary>
     StickForgetResult Forget(StickKey key);
+
+    /// <summary>Like <see cref="Forget"/>; a replicated table waits for the cluster to commit the removal.</summary>
+    ValueTask<StickForgetResult> ForgetAsync(StickKey key) => ValueTask.FromResult(Forget(key));
 
     /// <summary>Removes every entry pointing at <paramref name="groupId"/> and returns how many were removed.</summary>
     int RemoveGroup(int groupId);

@@ -14,4 +14,7 @@ internal enum StickAssignmentStatus
 
     /// <summary>The table is full of entries with open connections; nothing was stored and the caller must not release.</summary>
     NotStored,
+
+    /// <summary>A replicated table cannot reach the majority; the caller chooses by rendezvous and calls <see cref="IStickTable.AssignIsolated"/>.</summary>
+    Isolated,
 }

@@ -14,4 +14,7 @@ internal enum StickForgetResult
     /// would otherwise be counted against whatever entry the key has next.
     /// </summary>
     InUse,
+
+    /// <summary>The cluster could not commit the removal in time (no majority); nothing changed.</summary>
+    Unavailable,
 }

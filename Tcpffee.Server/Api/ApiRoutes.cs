@@ -26,7 +26,7 @@ internal static class ApiRoutes
         api.MapGet("/groups/{id}", Group).WithName("GetGroup").WithSummary("One group").BadInput().Missing();
         api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table").BadInput();
         api.MapGet("/stick-table/{key}", StickEntry).WithName("GetStickEntry").WithSummary("One stick table entry, by key (URL-encoded)").BadInput().Missing();
-        api.MapGet("/cluster", (RoutingState routing) => TypedResults.Ok(new ClusterResponse("single node", routing.Current.Config.Peers.Length, null)))
+        api.MapGet("/cluster", (ClusterViews views) => TypedResults.Ok(views.Describe()))
             .WithName("GetCluster").WithSummary("The proxy's place in its cluster");
 
         var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
@@ -48,7 +48,7 @@ internal static class ApiRoutes
 
     private static Ok<SummaryResponse> Summary(
         RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, ProxyMetrics metrics, IStickTable table,
-        ConfigReloadService reloads, ProcessClock clock)
+        ConfigReloadService reloads, ProcessClock clock, ClusterViews cluster)
     {
         var config = routing.Current.Config;
         var totals = new TotalsResponse(tracker.Count, metrics.TotalAccepted, metrics.TotalRejected, metrics.TotalBytesUp, metrics.TotalBytesDown);
@@ -62,7 +62,7 @@ internal static class ApiRoutes
             config.Ports,
             totals,
             table.Count,
-            config.Peers.IsEmpty ? "single node" : "not clustered yet"));
+            cluster.Role()));
     }
 
     private static Results<Ok<GroupResponse>, ProblemHttpResult> Group(string id, GroupViews views) =>
@@ -100,15 +100,18 @@ internal static class ApiRoutes
             ? Found(views.Find(parsed), $"no live entry for key {key}")
             : BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
 
-    private static Results<NoContent, ProblemHttpResult> ForgetEntry(string key, IStickTable table)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetEntry(string key, IStickTable table)
     {
         if (!StickKey.TryParse(key, out var parsed))
         {
             return BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
         }
 
-        return table.Forget(parsed) switch
+        return await table.ForgetAsync(parsed).ConfigureAwait(false) switch
         {
+            StickForgetResult.Unavailable => TypedResults.Problem(
+                "the cluster's majority is out of reach, so the removal could not be committed; try again",
+                statusCode: StatusCodes.Status503ServiceUnavailable),
             StickForgetResult.Forgotten => TypedResults.NoContent(),
             StickForgetResult.InUse => TypedResults.Problem(
                 $"the entry for {key} has open connections; it can be forgotten once they close (drain or disable its group to move the client)",

@@ -7,9 +7,9 @@ namespace Tcpffee.Api;
 /// <summary>Builds the API's view of stick table entries.</summary>
 internal sealed class StickTableViews
 {
-    private readonly LocalStickTable _table;
+    private readonly IStickTable _table;
 
-    public StickTableViews(LocalStickTable table)
+    public StickTableViews(IStickTable table)
     {
         _table = table;
     }

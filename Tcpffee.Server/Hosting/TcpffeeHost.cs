@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tcpffee.Api;
 using Tcpffee.Cli;
+using Tcpffee.Cluster;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Lifecycle;
@@ -28,11 +29,23 @@ internal static class TcpffeeHost
 
     public static async Task<int> RunAsync(StartupSettings settings, CancellationToken cancellation)
     {
-        var app = Build(settings, configure: null);
+        WebApplication app;
+        try
+        {
+            app = Build(settings, configure: null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"tcpffee: cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         try
         {
             await app.RunAsync(cancellation).ConfigureAwait(false);
-            return 0;
+
+            // Zero, unless a part of the host asked for a restart (a faulted Raft log exits with 3).
+            return Environment.ExitCode;
         }
         catch (InvalidOperationException ex) when (!cancellation.IsCancellationRequested)
         {
@@ -87,8 +100,20 @@ internal static class TcpffeeHost
         services.AddSingleton(config);
         services.AddSingleton<GroupStateRegistry>();
         services.AddSingleton(sp => new RoutingState(config, sp.GetRequiredService<GroupStateRegistry>()));
-        services.AddSingleton(sp => new LocalStickTable(config.Expiration, config.StickTableMaxEntries, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<LocalStickTable>());
+        var topology = ClusterTopology.Resolve(config.Peers, environment.NodeMac, ClusterTopology.LocalMacs());
+        if (topology is null)
+        {
+            services.AddSingleton(sp => new LocalStickTable(config.Expiration, config.StickTableMaxEntries, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<LocalStickTable>());
+        }
+        else
+        {
+            services.AddSingleton(topology);
+            services.AddSingleton<ClusterMetrics>();
+            services.AddSingleton<ClusterNode>();
+            services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
+        }
+
         services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
         services.AddSingleton<ProcessClock>();
@@ -97,6 +122,7 @@ internal static class TcpffeeHost
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<GroupViews>();
         services.AddSingleton<StickTableViews>();
+        services.AddSingleton(sp => new ClusterViews(sp.GetService<ClusterNode>()));
         services.AddProblemDetails();
         services.AddTcpffeeApiDocument();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyMetrics.MeterName).AddPrometheusExporter());
@@ -106,7 +132,16 @@ internal static class TcpffeeHost
         // Start order is PID file, state (stick table, then health), listeners; the host stops them in reverse:
         // drain, save, remove the PID file.
         services.AddHostedService<PidFileService>();
-        services.AddHostedService<StickTablePersistenceService>();
+        if (topology is null)
+        {
+            services.AddHostedService<StickTablePersistenceService>();
+        }
+        else
+        {
+            // The Raft logs replace the stick table file, and the groups must be up before the listeners.
+            services.AddHostedService<ClusterService>();
+        }
+
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());

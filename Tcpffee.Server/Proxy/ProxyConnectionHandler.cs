@@ -56,7 +56,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         }
 
         var key = preamble.Key;
-        var decision = _router.Route(model, port, key);
+        var decision = await _router.RouteAsync(model, port, key).ConfigureAwait(false);
         var (backend, outcome) = await ConnectAsync(model, port, key, preamble.Client, decision).ConfigureAwait(false);
         decision = backend.Decision;
         if (backend.Socket is not { } socket)
@@ -172,7 +172,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
                 tried ??= [];
                 tried.Add(route.GroupId);
-                decision = _router.Reroute(model, port, key, decision, tried);
+                decision = await _router.RerouteAsync(model, port, key, decision, tried).ConfigureAwait(false);
                 if (decision.Route is null)
                 {
                     return ((null, decision), ConnectionOutcome.ConnectFailed);

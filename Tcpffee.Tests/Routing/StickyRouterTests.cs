@@ -32,12 +32,12 @@ public sealed class StickyRouterTests
     private RoutingModel TwoGroups() => Model([PortA, PortB], [PortA, PortB], [PortA, PortB]);
 
     [Fact]
-    public void Route_NewKey_AssignedAndHoldsEntry()
+    public async Task Route_NewKey_AssignedAndHoldsEntry()
     {
         var table = NewTable();
         var router = new StickyRouter(table, new Random(1));
 
-        var decision = router.Route(TwoGroups(), PortA, Key);
+        var decision = await router.RouteAsync(TwoGroups(), PortA, Key);
 
         Assert.Equal(RouteStatus.Assigned, decision.Status);
         Assert.True(decision.HoldsEntry);
@@ -47,16 +47,16 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Route_KnownKey_StickyToItsGroupOnEveryPort()
+    public async Task Route_KnownKey_StickyToItsGroupOnEveryPort()
     {
         var table = NewTable();
         var router = new StickyRouter(table, new Random(1));
         var model = TwoGroups();
-        var first = router.Route(model, PortA, Key).Route!.GroupId;
+        var first = (await router.RouteAsync(model, PortA, Key)).Route!.GroupId;
 
         // Another key on the other group would even the counts; the known key must not follow them.
-        router.Route(model, PortA, OtherKey);
-        var decisions = new[] { router.Route(model, PortA, Key), router.Route(model, PortB, Key), router.Route(model, PortA, Key) };
+        await router.RouteAsync(model, PortA, OtherKey);
+        var decisions = new[] { (await router.RouteAsync(model, PortA, Key)), (await router.RouteAsync(model, PortB, Key)), (await router.RouteAsync(model, PortA, Key)) };
 
         Assert.All(decisions, d => Assert.Equal((first, RouteStatus.Sticky), (d.Route!.GroupId, d.Status)));
         Assert.All(decisions, d => Assert.False(d.IsNewKey));
@@ -65,29 +65,29 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Route_KnownKeyGroupDraining_StaysSticky()
+    public async Task Route_KnownKeyGroupDraining_StaysSticky()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var model = TwoGroups();
-        var group = router.Route(model, PortA, Key).Route!.GroupId;
+        var group = (await router.RouteAsync(model, PortA, Key)).Route!.GroupId;
 
         _states.Get(group).SetAdmin(GroupStatus.Draining);
-        var decision = router.Route(model, PortA, Key);
+        var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal((group, RouteStatus.Sticky), (decision.Route!.GroupId, decision.Status));
     }
 
     [Fact]
-    public void Route_KnownKeyGroupDisabled_ReassignedAndEntryMoved()
+    public async Task Route_KnownKeyGroupDisabled_ReassignedAndEntryMoved()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var model = TwoGroups();
-        var group = router.Route(model, PortA, Key).Route!.GroupId;
+        var group = (await router.RouteAsync(model, PortA, Key)).Route!.GroupId;
 
         _states.Get(group).SetAdmin(GroupStatus.Disabled);
-        var decision = router.Route(model, PortA, Key);
+        var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal((1 - group, RouteStatus.Reassigned), (decision.Route!.GroupId, decision.Status));
         Assert.True(decision.HoldsEntry);
@@ -98,38 +98,38 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Route_KnownKeyGroupGoneAfterReload_ReassignedToRemainingGroup()
+    public async Task Route_KnownKeyGroupGoneAfterReload_ReassignedToRemainingGroup()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var before = Model([PortA], [PortA], [PortA]);
         _states.Get(1).SetAdmin(GroupStatus.Draining);
-        Assert.Equal(0, router.Route(before, PortA, Key).Route!.GroupId);
+        Assert.Equal(0, (await router.RouteAsync(before, PortA, Key)).Route!.GroupId);
         _states.Get(1).SetAdmin(GroupStatus.Up);
 
         var after = new RoutingModel(before.Config with { Groups = [before.Config.Groups[1]] }, _states);
-        var decision = router.Route(after, PortA, Key);
+        var decision = (await router.RouteAsync(after, PortA, Key));
 
         Assert.Equal((1, RouteStatus.Reassigned), (decision.Route!.GroupId, decision.Status));
         Assert.Equal(1, table.Lookup(Key));
     }
 
     [Fact]
-    public void Route_KnownKeyGroupDoesNotServePort_ReassignedToGroupThatDoes()
+    public async Task Route_KnownKeyGroupDoesNotServePort_ReassignedToGroupThatDoes()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var model = Model([PortA, PortB], [PortA], [PortB]);
-        Assert.Equal(0, router.Route(model, PortA, Key).Route!.GroupId);
+        Assert.Equal(0, (await router.RouteAsync(model, PortA, Key)).Route!.GroupId);
 
-        var decision = router.Route(model, PortB, Key);
+        var decision = (await router.RouteAsync(model, PortB, Key));
 
         Assert.Equal((1, RouteStatus.Reassigned), (decision.Route!.GroupId, decision.Status));
         Assert.Equal(1, table.Lookup(Key));
     }
 
     [Fact]
-    public void Route_NoGroupUp_NoEligibleGroupAndNothingStored()
+    public async Task Route_NoGroupUp_NoEligibleGroupAndNothingStored()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
@@ -137,7 +137,7 @@ public sealed class StickyRouterTests
         _states.Get(0).SetAdmin(GroupStatus.Disabled);
         _states.Get(1).SetAdmin(GroupStatus.Draining);
 
-        var decision = router.Route(model, PortA, Key);
+        var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal(RouteStatus.NoEligibleGroup, decision.Status);
         Assert.Null(decision.Route);
@@ -146,17 +146,17 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Reroute_AfterConnectFailure_ReleasesAndMovesToUntriedGroup()
+    public async Task Reroute_AfterConnectFailure_ReleasesAndMovesToUntriedGroup()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var model = Model([PortA], [PortA], [PortA], [PortA]);
-        var failed = router.Route(model, PortA, Key);
+        var failed = (await router.RouteAsync(model, PortA, Key));
         var tried = new List<int> { failed.Route!.GroupId };
 
-        var second = router.Reroute(model, PortA, Key, failed, tried);
+        var second = (await router.RerouteAsync(model, PortA, Key, failed, tried));
         tried.Add(second.Route!.GroupId);
-        var third = router.Reroute(model, PortA, Key, second, tried);
+        var third = (await router.RerouteAsync(model, PortA, Key, second, tried));
 
         Assert.Equal(RouteStatus.Reassigned, second.Status);
         Assert.Equal(RouteStatus.Reassigned, third.Status);
@@ -166,14 +166,14 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Reroute_EveryGroupTried_NoEligibleGroup()
+    public async Task Reroute_EveryGroupTried_NoEligibleGroup()
     {
         var table = NewTable();
         var router = new StickyRouter(table);
         var model = TwoGroups();
-        var failed = router.Route(model, PortA, Key);
+        var failed = (await router.RouteAsync(model, PortA, Key));
 
-        var decision = router.Reroute(model, PortA, Key, failed, [0, 1]);
+        var decision = (await router.RerouteAsync(model, PortA, Key, failed, [0, 1]));
 
         Assert.Equal(RouteStatus.NoEligibleGroup, decision.Status);
         Assert.Null(decision.Route);
@@ -181,14 +181,14 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Route_TableFullOfOpenEntries_RoutedButNotStored()
+    public async Task Route_TableFullOfOpenEntries_RoutedButNotStored()
     {
         var table = NewTable(maxEntries: 1);
         var router = new StickyRouter(table);
         var model = TwoGroups();
-        router.Route(model, PortA, OtherKey);
+        await router.RouteAsync(model, PortA, OtherKey);
 
-        var decision = router.Route(model, PortA, Key);
+        var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal(RouteStatus.NotStored, decision.Status);
         Assert.NotNull(decision.Route);
@@ -199,15 +199,15 @@ public sealed class StickyRouterTests
     }
 
     [Fact]
-    public void Route_TableFullButOneEntryIdle_IdleEntryEvictedAndKeyStored()
+    public async Task Route_TableFullButOneEntryIdle_IdleEntryEvictedAndKeyStored()
     {
         var table = NewTable(maxEntries: 1);
         var router = new StickyRouter(table);
         var model = TwoGroups();
-        router.Route(model, PortA, OtherKey);
+        await router.RouteAsync(model, PortA, OtherKey);
         table.Release(OtherKey);
 
-        var decision = router.Route(model, PortA, Key);
+        var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal(RouteStatus.Assigned, decision.Status);
         Assert.Equal(Key, Assert.Single(table.Snapshot()).Key);

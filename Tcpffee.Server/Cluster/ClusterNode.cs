@@ -1,0 +1,42 @@
+using Tcpffee.Configuration;
+
+namespace Tcpffee.Cluster;
+
+/// <summary>This proxy's part in the cluster: who it is, and its two Raft groups with what they replicate.</summary>
+internal sealed class ClusterNode : IAsyncDisposable
+{
+    public ClusterNode(
+        ClusterTopology topology, TcpffeeConfig config, TcpffeeEnvironment environment, TimeProvider time,
+        ClusterMetrics metrics, ILoggerFactory loggers)
+    {
+        Topology = topology;
+        var sockets = config.RaftSockets;
+        StickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
+        StickGroup = new RaftGroup(
+            "stick_table", topology, sockets.StickTableLogs, sockets.StickTableProposals, StickReplica, environment.DataDir, time, metrics, loggers);
+        StickTable = new ClusterStickTable(StickReplica, StickGroup, metrics, loggers.CreateLogger<ClusterStickTable>());
+        HealthReplica = new HealthReplica(topology.Peers.Length);
+        HealthGroup = new RaftGroup(
+            "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, time, metrics, loggers);
+    }
+
+    public ClusterTopology Topology { get; }
+
+    public StickReplica StickReplica { get; }
+
+    public RaftGroup StickGroup { get; }
+
+    public ClusterStickTable StickTable { get; }
+
+    public HealthReplica HealthReplica { get; }
+
+    public RaftGroup HealthGroup { get; }
+
+    public IEnumerable<RaftGroup> Groups => [StickGroup, HealthGroup];
+
+    public async ValueTask DisposeAsync()
+    {
+        await StickGroup.DisposeAsync().ConfigureAwait(false);
+        await HealthGroup.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+
+namespace Tcpffee.Cluster;
+
+/// <summary>
+/// The logger factory handed to dotNext. While a peer is down, dotNext warns with a full stack trace at every
+/// heartbeat; this lets one line through per message (which names the peer) per minute, without the stack trace.
+/// </summary>
+internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, TimeProvider time) : ILoggerFactory
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, long> _lastWritten = new();
+
+    public ILogger CreateLogger(string categoryName) => new Limited(inner.CreateLogger(categoryName), this);
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    public void Dispose()
+    {
+        // The inner factory belongs to the host.
+    }
+
+    /// <summary>Whether a warning with this text may be written now; the first of each text per interval is.</summary>
+    private bool Admit(string text)
+    {
+        var now = time.GetTimestamp();
+        var admitted = false;
+        _lastWritten.AddOrUpdate(
+            text,
+            _ => { admitted = true; return now; },
+            (_, last) =>
+            {
+                admitted = time.GetElapsedTime(last, now) >= Interval;
+                return admitted ? now : last;
+            });
+        return admitted;
+    }
+
+    private sealed partial class Limited(ILogger inner, RateLimitedLoggerFactory owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel < LogLevel.Warning || logLevel >= LogLevel.Critical)
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+                return;
+            }
+
+            if (!inner.IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            var text = formatter(state, exception);
+            if (owner.Admit(text))
+            {
+                var cause = exception?.GetBaseException().Message ?? "-";
+                LogLimited(inner, logLevel, text, cause);
+            }
+        }
+
+        [LoggerMessage(EventId = 62, Message = "{Text} (cause: {Cause}; repeats of this line are suppressed for a minute)")]
+        private static partial void LogLimited(ILogger logger, LogLevel level, string text, string cause);
+    }
+}
