@@ -16,7 +16,12 @@ internal static class ApiDocumentation
             settings.DocumentName = "v1";
             settings.Title = "tcpffee stats and admin API";
             settings.Version = "v1";
-            settings.PostProcess = ProblemMediaType.Apply;
+            settings.OperationProcessors.Add(new OperationSummaries());
+            settings.PostProcess = document =>
+            {
+                ProblemMediaType.Apply(document);
+                NumericParameters.Apply(document);
+            };
             settings.Description = "Statistics of the sticky TCP load balancer, its stick table and groups, and the admin routes "
                 + "(POST and DELETE) that need Authorization: Bearer <TCPFFEE_API_TOKEN>, or a loopback client when no token is set.";
         });

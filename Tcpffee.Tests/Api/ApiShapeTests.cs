@@ -235,14 +235,16 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
     }
 
     [Fact]
-    public async Task Cluster_SingleNode_HasModePeersAndRole()
+    public async Task Cluster_SingleNode_HasModeAndNoPeersOrRaftGroups()
     {
         var cluster = await GetAsync(Proxy.Http, "/api/v1/cluster");
 
-        Assert.Equal(["mode", "peers", "role"], Names(cluster));
+        Assert.Equal(["fallback", "mode", "nodeIndex", "peers", "raftGroups"], Names(cluster));
         Assert.Equal("single node", String(cluster, "mode"));
-        Assert.Equal(0, Number(cluster, "peers"));
-        Assert.Null(Nullable(cluster, "role", JsonValueKind.String));
+        Assert.Null(Nullable(cluster, "nodeIndex", JsonValueKind.Number));
+        Assert.Equal(JsonValueKind.False, cluster.GetProperty("fallback").ValueKind);
+        Assert.Equal(0, cluster.GetProperty("peers").GetArrayLength());
+        Assert.Equal(0, cluster.GetProperty("raftGroups").GetArrayLength());
     }
 
     [Fact]

@@ -167,6 +167,47 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiFixture>
     }
 
     [Fact]
+    public void SpecDocument_Operations_CarryTheirRouteSummaries()
+    {
+        foreach (var (path, method, operation) in Operations())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(String(operation, "summary")), $"{method} {path} has an empty summary");
+        }
+
+        Assert.Equal("The proxy at a glance", String(Operation("/api/v1", "get"), "summary"));
+        Assert.Equal("Drain a group until /enable (admin)", String(Operation("/api/v1/groups/{id}/drain", "post"), "summary"));
+    }
+
+    [Fact]
+    public void SpecDocument_GroupIdsAndPaging_AreIntegerParametersWithTheirBounds()
+    {
+        var expected = new (string Path, string Method, string Name, string In, bool Required, int Minimum, int? Maximum, int? Default)[]
+        {
+            ("/api/v1/groups/{id}", "get", "id", "path", true, 0, null, null),
+            ("/api/v1/groups/{id}/drain", "post", "id", "path", true, 0, null, null),
+            ("/api/v1/groups/{id}/disable", "post", "id", "path", true, 0, null, null),
+            ("/api/v1/groups/{id}/enable", "post", "id", "path", true, 0, null, null),
+            ("/api/v1/stick-table", "get", "group", "query", false, 0, null, null),
+            ("/api/v1/stick-table", "get", "limit", "query", false, 1, 10_000, 100),
+            ("/api/v1/stick-table", "get", "offset", "query", false, 0, null, 0),
+        };
+        foreach (var p in expected)
+        {
+            var parameter = Assert.Single(
+                Property(Operation(p.Path, p.Method), "parameters", JsonValueKind.Array).EnumerateArray(), e => String(e, "name") == p.Name);
+            var what = $"{p.Method} {p.Path} {p.Name}: {parameter}";
+            Assert.True(String(parameter, "in") == p.In, what);
+            Assert.True((parameter.TryGetProperty("required", out var required) && required.GetBoolean()) == p.Required, what);
+            Assert.False(string.IsNullOrWhiteSpace(String(parameter, "description")), what);
+            var schema = Property(parameter, "schema", JsonValueKind.Object);
+            Assert.True(String(schema, "type") == "integer" && String(schema, "format") == "int32", what);
+            Assert.True(Property(schema, "minimum", JsonValueKind.Number).GetDouble() == p.Minimum, what);
+            Assert.True((schema.TryGetProperty("maximum", out var maximum) ? maximum.GetDouble() : (double?)null) == p.Maximum, what);
+            Assert.True((schema.TryGetProperty("default", out var fallback) ? fallback.GetDouble() : (double?)null) == p.Default, what);
+        }
+    }
+
+    [Fact]
     public async Task SpecDocument_Schemas_NameExactlyTheFieldsTheApiSends()
     {
         var http = _fixture.Proxy.Http;
