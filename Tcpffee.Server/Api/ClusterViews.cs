@@ -11,7 +11,7 @@ internal sealed class ClusterViews(ClusterNode? node)
 
     /// <summary>The summary's one-word answer: single node, or this proxy's role in the stick table group.</summary>
     public string Role() => node is null ? SingleNode
-        : node.StickTable.IsIsolated ? "fallback"
+        : node.StickTable.IsIsolated || node.Health.IsIsolated ? "fallback"
         : node.StickGroup.IsLeader ? "leader"
         : "follower";
 
@@ -33,7 +33,7 @@ internal sealed class ClusterViews(ClusterNode? node)
             seen[p.Address].Max(s => s.LastContact))).ToList();
         var groups = new[]
         {
-            Describe(node.HealthGroup, fallback: false),
+            Describe(node.HealthGroup, node.Health.IsIsolated),
             Describe(node.StickGroup, node.StickTable.IsIsolated),
         };
         return new ClusterResponse("cluster", node.Topology.SelfIndex, groups.Any(g => g.Fallback), peers, groups);

@@ -12,13 +12,23 @@ internal sealed class GroupViews
     private readonly RoutingState _routing;
     private readonly IStickTable _table;
     private readonly HealthMonitor _health;
+    private readonly IHealthElection? _election;
 
-    public GroupViews(RoutingState routing, IStickTable table, HealthMonitor health)
+    public GroupViews(RoutingState routing, IStickTable table, HealthMonitor health, IHealthElection? election = null)
     {
         _routing = routing;
         _table = table;
         _health = health;
+        _election = election;
     }
+
+    /// <summary>Whose observations the group's health state follows now.</summary>
+    private string HealthDecidedBy => _election switch
+    {
+        null => "this proxy",
+        { IsIsolated: true } => "this proxy (cluster majority out of reach)",
+        _ => "cluster majority",
+    };
 
     public IReadOnlyList<GroupResponse> All()
     {
@@ -55,10 +65,11 @@ internal sealed class GroupViews
             state.BytesDown,
             effective == GroupStatus.Draining ? entries == 0 && state.OpenConnections == 0 : null,
             group.Transparent,
-            group.SendProxy?.ToString().ToLowerInvariant());
+            group.SendProxy?.ToString().ToLowerInvariant(),
+            HealthDecidedBy);
     }
 
-    private static HealthCheckResponse Describe(RunningCheck check)
+    private HealthCheckResponse Describe(RunningCheck check)
     {
         var status = check.Status;
         return new HealthCheckResponse(
@@ -73,6 +84,8 @@ internal sealed class GroupViews
             status.LastResult?.Passed,
             status.LastResult?.Message,
             status.LastResult?.At,
-            status.LastChange);
+            status.LastChange,
+            _election?.Verdict(check.Identity),
+            _election?.Votes(check.Identity));
     }
 }

@@ -18,6 +18,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         HealthReplica = new HealthReplica(topology.Peers.Length);
         HealthGroup = new RaftGroup(
             "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, time, metrics, loggers);
+        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, metrics, loggers.CreateLogger<ClusterHealth>());
     }
 
     public ClusterTopology Topology { get; }
@@ -32,11 +33,14 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public RaftGroup HealthGroup { get; }
 
+    public ClusterHealth Health { get; }
+
     public IEnumerable<RaftGroup> Groups => [StickGroup, HealthGroup];
 
     public async ValueTask DisposeAsync()
     {
         await StickGroup.DisposeAsync().ConfigureAwait(false);
         await HealthGroup.DisposeAsync().ConfigureAwait(false);
+        Health.Dispose();
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class ClusterService(
 
         LogStarted(node.Topology.SelfIndex, node.Topology.Self.Host, node.Topology.Peers.Length);
         _work.Add(node.StickTable.RunAsync(time, _stopping.Token));
+        _work.Add(node.Health.RunAsync(_stopping.Token));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     private readonly string _savePath;
     private readonly HttpMessageInvoker _http = HttpProbe.CreateClient();
     private readonly Lock _lock = new();
+    private readonly IHealthElection? _election;
     private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
     private readonly Dictionary<int, GroupStatus> _groupStatus = [];
     private readonly Dictionary<int, GroupStatus> _overrides = [];
@@ -28,8 +29,11 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     private ITimer? _saveTimer;
     private int _dirty;
 
-    public HealthMonitor(RoutingState routing, TcpffeeEnvironment environment, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger)
+    public HealthMonitor(
+        RoutingState routing, TcpffeeEnvironment environment, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger,
+        IHealthElection? election = null)
     {
+        _election = election;
         _metrics = metrics;
         _routing = routing;
         _time = time;
@@ -68,6 +72,11 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         }
 
         _saveTimer = _time.CreateTimer(static s => ((HealthMonitor)s!).SaveIfDirty(), this, SaveDelay, SaveDelay);
+        if (_election is not null)
+        {
+            _election.Changed += OnElectionChanged;
+            ApplyCommittedOverrides();
+        }
 
         // Before the listeners start: a group saved as down takes no new clients from the first connection on.
         Reconcile(_routing.Current.Config);
@@ -97,6 +106,22 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     }
 
     /// <summary>
+    /// Sets an operator's runtime state for a group; in a cluster, commits it first so every proxy applies it.
+    /// Returns false, changing nothing, when the cluster's majority is out of reach.
+    /// </summary>
+    public async Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation)
+    {
+        if (_election is not null && !await _election.SetOverrideAsync(groupId, status, cancellation).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // Committed: apply it here now rather than when this proxy's replica catches up, so the answer shows it.
+        SetOverride(groupId, status);
+        return true;
+    }
+
+    /// <summary>
     /// Sets an operator's runtime state for a group (Draining or Disabled), or clears it with <see cref="GroupStatus.Up"/>.
     /// Routing honours it at once; it is saved with the health state, so it outlives restarts and reloads.
     /// </summary>
@@ -104,19 +129,24 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     {
         lock (_lock)
         {
-            if (status == GroupStatus.Up)
-            {
-                _overrides.Remove(groupId);
-            }
-            else
-            {
-                _overrides[groupId] = status;
-            }
-
-            _routing.Groups.Get(groupId).SetAdmin(status);
-            LogOverride(groupId, status);
-            SaveLocked();
+            SetOverrideLocked(groupId, status);
         }
+    }
+
+    private void SetOverrideLocked(int groupId, GroupStatus status)
+    {
+        if (status == GroupStatus.Up)
+        {
+            _overrides.Remove(groupId);
+        }
+        else
+        {
+            _overrides[groupId] = status;
+        }
+
+        _routing.Groups.Get(groupId).SetAdmin(status);
+        LogOverride(groupId, status);
+        SaveLocked();
     }
 
     /// <summary>Starts new checks, stops removed ones and keeps unchanged ones (with their counters), then updates group states.</summary>
@@ -162,6 +192,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                     : new TcpProbe(endpoints, sendProxy);
                 var running = new RunningCheck(identity, check, endpoints, probe, status, ownClient);
                 _checks[identity] = running;
+                _election?.Observe(identity, status.Up);
                 running.Loop = RunAsync(running);
             }
 
@@ -255,6 +286,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
             Interlocked.Exchange(ref _dirty, 1);
             if (before.Up != after.Up)
             {
+                _election?.Observe(check.Identity, after.Up);
                 LogCheckChanged(check.Identity, check.Kind, before.Up, after.Up, result.Message);
                 UpdateGroupsLocked(_routing.Current.Config);
 
@@ -270,7 +302,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         foreach (var groupId in config.Groups.Select(g => g.Id).Concat(_groupStatus.Keys).Distinct().ToList())
         {
             var checks = byGroup[groupId].ToList();
-            var status = GroupHealth.Of(checks.Select(c => (c.Config.FallAction, c.Status.Up)));
+            var status = GroupHealth.Of(checks.Select(c => (c.Config.FallAction, Decided(c))));
             var before = _groupStatus.GetValueOrDefault(groupId, GroupStatus.Up);
             _groupStatus[groupId] = status;
             _routing.Groups.Get(groupId).SetHealth(status);
@@ -278,6 +310,37 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
             {
                 var reasons = string.Join("; ", checks.Where(c => !c.Status.Up).Select(c => $"check {c.Identity.Index}: {c.Status.LastResult?.Message}"));
                 LogGroupChanged(groupId, before, status, reasons.Length > 0 ? reasons : "all checks up");
+            }
+        }
+    }
+
+    /// <summary>What routing follows for a check: the committed verdict in a cluster, this proxy's own when cut off or alone.</summary>
+    private bool Decided(RunningCheck check) =>
+        _election is { IsIsolated: false } election && election.Verdict(check.Identity) is { } verdict ? verdict : check.Status.Up;
+
+    private void OnElectionChanged()
+    {
+        lock (_lock)
+        {
+            UpdateGroupsLocked(_routing.Current.Config);
+        }
+
+        ApplyCommittedOverrides();
+    }
+
+    /// <summary>Brings this proxy's overrides to the committed ones, which every proxy shares.</summary>
+    private void ApplyCommittedOverrides()
+    {
+        var committed = _election!.Overrides();
+        lock (_lock)
+        {
+            foreach (var groupId in _overrides.Keys.Concat(committed.Keys).Distinct().ToList())
+            {
+                var status = committed.GetValueOrDefault(groupId, GroupStatus.Up);
+                if (_overrides.GetValueOrDefault(groupId, GroupStatus.Up) != status)
+                {
+                    SetOverrideLocked(groupId, status);
+                }
             }
         }
     }

@@ -112,6 +112,7 @@ internal static class TcpffeeHost
             services.AddSingleton<ClusterMetrics>();
             services.AddSingleton<ClusterNode>();
             services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
+            services.AddSingleton<IHealthElection>(sp => sp.GetRequiredService<ClusterNode>().Health);
         }
 
         services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));

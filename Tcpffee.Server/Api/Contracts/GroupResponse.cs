@@ -4,6 +4,7 @@ namespace Tcpffee.Api.Contracts;
 /// <param name="Drained">For a draining group, whether it has no live stick entries and no open connections left; null otherwise.</param>
 /// <param name="Transparent">Whether backends are connected to from the client's own address.</param>
 /// <param name="SendProxy">The PROXY protocol header sent to backends (<c>v1</c>, <c>v2</c>), or null.</param>
+/// <param name="HealthDecidedBy">Whose observations the health state follows: <c>this proxy</c> (a single node, or a cluster member cut off from the majority) or <c>cluster majority</c>.</param>
 public sealed record GroupResponse(
     int Id,
     IReadOnlyList<PortmapEntryResponse> Portmap,
@@ -19,4 +20,5 @@ public sealed record GroupResponse(
     long BytesDown,
     bool? Drained,
     bool Transparent,
-    string? SendProxy);
+    string? SendProxy,
+    string HealthDecidedBy);

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Tcpffee.Health;
+using Tcpffee.Model;
+
+namespace Tcpffee.Cluster;
+
+/// <summary>
+/// The health election over the health Raft group. This proxy's latest observation of every check is kept here and
+/// proposed until the replica shows it committed, so nothing is lost to an election, a restart or a partition.
+/// </summary>
+/// <remarks>
+/// Checks are identified across proxies by group id and check index: every proxy runs the same configuration, and a
+/// check whose settings differ on one proxy still votes on the same question.
+/// </remarks>
+internal sealed partial class ClusterHealth : IHealthElection, IDisposable
+{
+    private static readonly TimeSpan ProposeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan OverrideTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly RaftGroup _group;
+    private readonly HealthReplica _replica;
+    private readonly int _self;
+    private readonly ClusterMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, bool> _observed = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private volatile bool _isolated;
+
+    public ClusterHealth(RaftGroup group, HealthReplica replica, int self, ClusterMetrics metrics, ILogger<ClusterHealth> logger)
+    {
+        _group = group;
+        _replica = replica;
+        _self = self;
+        _metrics = metrics;
+        _logger = logger;
+        _replica.Changed += () => Changed?.Invoke();
+    }
+
+    public event Action? Changed;
+
+    public bool IsIsolated => _isolated;
+
+    public void Dispose() => _wake.Dispose();
+
+    public static string KeyOf(HealthCheckIdentity check) => $"{check.GroupId}/{check.Index}";
+
+    public void Observe(HealthCheckIdentity check, bool up)
+    {
+        _observed[KeyOf(check)] = up;
+        if (_isolated)
+        {
+            _metrics.FallbackDecision(_group.Name);
+        }
+
+        _wake.Release();
+    }
+
+    public bool? Verdict(HealthCheckIdentity check) => _replica.Verdict(KeyOf(check));
+
+    public IReadOnlyList<bool?> Votes(HealthCheckIdentity check) => _replica.Votes(KeyOf(check));
+
+    public IReadOnlyDictionary<int, GroupStatus> Overrides() => _replica.Overrides();
+
+    public async Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation)
+    {
+        var result = await _group.ProposeAsync(HealthReplica.Override, HealthReplica.EncodeOverride(groupId, status), OverrideTimeout, cancellation)
+            .ConfigureAwait(false);
+        return result.Status == ProposalStatus.Committed;
+    }
+
+    /// <summary>Proposes every observation the replica does not show yet, at once when one changes and every second anyway.</summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            await _wake.WaitAsync(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+            while (_wake.CurrentCount > 0)
+            {
+                await _wake.WaitAsync(cancellation).ConfigureAwait(false);
+            }
+
+            var reached = true;
+            foreach (var (check, up) in _observed)
+            {
+                if (_replica.Votes(check)[_self] == up)
+                {
+                    continue;
+                }
+
+                var result = await _group.ProposeAsync(HealthReplica.Observe, HealthReplica.EncodeObserve(_self, check, up), ProposeTimeout, cancellation)
+                    .ConfigureAwait(false);
+                if (result.Status != ProposalStatus.Committed)
+                {
+                    reached = false;
+                    break;
+                }
+            }
+
+            if (reached)
+            {
+                // Nothing was left to propose: a proxy cut off from the majority has no leader once its election timeout passes.
+                reached = _group.Leader is not null;
+            }
+
+            SetIsolated(!reached);
+        }
+    }
+
+    private void SetIsolated(bool isolated)
+    {
+        if (_isolated == isolated)
+        {
+            return;
+        }
+
+        _isolated = isolated;
+        if (isolated)
+        {
+            LogIsolated();
+        }
+        else
+        {
+            LogRejoined();
+        }
+
+        Changed?.Invoke();
+    }
+
+    [LoggerMessage(EventId = 69, Level = LogLevel.Warning, Message = "Health: the majority is out of reach; routing follows this proxy's own checks until it is back")]
+    private partial void LogIsolated();
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Health: the majority is back; routing follows the committed verdicts again")]
+    private partial void LogRejoined();
+}
