@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tcpffee.Tests.Cluster.Support;
+using Tcpffee.Tests.Common;
+using Xunit.Abstractions;
+
+namespace Tcpffee.Tests.Cluster;
+
+/// <summary>Expiry is the stick leader's decision, and every replica follows it.</summary>
+[Collection(ClusterSerial.Name)]
+public sealed class ClusterExpiryTests(ITestOutputHelper output)
+{
+    private const int ExpirationSeconds = 2;
+
+    [Fact]
+    public async Task EntryWithAConnectionOpenOnAFollower_OutlivesTheExpirationOnEveryNode_ExpiresAfterTheClose()
+    {
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { ExpirationSeconds = ExpirationSeconds });
+        var leader = await cluster.StickLeaderAsync();
+        var follower = cluster.Except(leader)[0];
+        var source = cluster.NewClient();
+        var key = TestCluster.KeyOf(source);
+
+        // Only the follower knows the connection is open; it reports it to the leader, which decides expiry.
+        var client = await TestClient.ConnectAsync(follower.ProxyEndPoint, source);
+        string last = "";
+        try
+        {
+            var backend = await client.AskAsync();
+            var group = TestCluster.GroupOf(backend);
+            var open = Stopwatch.StartNew();
+            while (open.Elapsed < TimeSpan.FromSeconds(ExpirationSeconds * 2.5))
+            {
+                var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
+                last = string.Join("; ", entries.Select((e, i) => $"{cluster.Members[i].Name}: {e?.ToString() ?? "none"}"));
+                Assert.True(
+                    open.Elapsed < TimeSpan.FromSeconds(1) || entries.All(e => e is not null && e.Group == group),
+                    $"{open.Elapsed.TotalMilliseconds:F0} ms after connecting through {follower.Name}, with the connection still open: {last}");
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(backend, await client.AskAsync());
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        await ClusterWait.UntilAsync(
+            async () =>
+            {
+                var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
+                last = string.Join("; ", entries.Select((e, i) => $"{cluster.Members[i].Name}: {e?.ToString() ?? "none"}"));
+                return entries.All(e => e is null);
+            },
+            $"{key} is gone from every node after its connection closed",
+            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
+            TimeSpan.FromSeconds(ExpirationSeconds + 8));
+    }
+
+    [Fact]
+    public async Task IdleEntry_AppearsOnEveryNode_ThenExpiresOnEveryNode_ThenTheKeyIsNew()
+    {
+        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { ExpirationSeconds = ExpirationSeconds });
+        var source = cluster.NewClient();
+        var key = TestCluster.KeyOf(source);
+        var backend = await cluster.Members[0].AskAsync(source);
+        var sinceClose = Stopwatch.StartNew();
+        var group = TestCluster.GroupOf(backend);
+
+        var last = "";
+        await ClusterWait.UntilAsync(
+            async () =>
+            {
+                var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
+                last = string.Join("; ", entries.Select((e, i) => $"{cluster.Members[i].Name}: {e?.ToString() ?? "none"}"));
+                return entries.All(e => e is { OpenConnections: 0 } && e.Group == group);
+            },
+            $"every node lists {key} in group {group} with no connection open",
+            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
+            TimeSpan.FromSeconds(ExpirationSeconds));
+
+        await ClusterWait.UntilAsync(
+            async () =>
+            {
+                var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
+                last = string.Join("; ", entries.Select((e, i) => $"{cluster.Members[i].Name}: {e?.ToString() ?? "none"}"));
+                return entries.All(e => e is null);
+            },
+            $"{key} is gone from every node",
+            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
+            TimeSpan.FromSeconds(ExpirationSeconds + 8));
+        var gone = sinceClose.Elapsed;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key} was gone from all three nodes {gone.TotalMilliseconds:F0} ms after its connection closed (expiration {ExpirationSeconds} s)."));
+
+        // Not before the expiration: the leader counts from the last activity a proxy reported, the close included.
+        Assert.True(gone >= TimeSpan.FromSeconds(ExpirationSeconds), $"{key} expired {gone.TotalMilliseconds:F0} ms after its connection closed, before the {ExpirationSeconds} s expiration");
+
+        // The key is new again: it is assigned afresh, and every replica has the new entry.
+        var again = await cluster.Members[1].AskAsync(source);
+        var regroup = TestCluster.GroupOf(again);
+        await ClusterWait.UntilAsync(
+            async () =>
+            {
+                var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
+                last = string.Join("; ", entries.Select((e, i) => $"{cluster.Members[i].Name}: {e?.ToString() ?? "none"}"));
+                return entries.All(e => e is not null && e.Group == regroup);
+            },
+            $"every node lists {key} again, in group {regroup}",
+            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
+            TimeSpan.FromSeconds(ExpirationSeconds));
+        foreach (var member in cluster.Members)
+        {
+            Assert.Equal(again, await member.AskAsync(source));
+        }
+    }
+}

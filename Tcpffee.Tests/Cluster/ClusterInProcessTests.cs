@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Tcpffee.Cluster;
+using Tcpffee.Configuration;
+using Tcpffee.Tests.Cluster.Support;
+using Tcpffee.Tests.Common;
+
+namespace Tcpffee.Tests.Cluster;
+
+/// <summary>The same cluster as the child-process tests, as three real hosts inside the test process.</summary>
+[Collection(ClusterSerial.Name)]
+public sealed class ClusterInProcessTests
+{
+    [Fact]
+    public async Task ThreeHostsInProcess_FormACluster_AndAgreeOnAClientsGroup()
+    {
+        var backends = Enumerable.Range(0, 3).Select(g => TestBackend.Named(TestCluster.BackendName(g))).ToList();
+        var hosts = new List<ProxyHost>();
+        try
+        {
+            var ports = ClusterPorts.Find(3);
+            var peers = Enumerable.Range(0, 3)
+                .Select(i => new PeerConfig(ClusterPorts.NodeAddress(i).ToString(), Mac(i)))
+                .ToList();
+            for (var i = 0; i < 3; i++)
+            {
+                var address = ClusterPorts.NodeAddress(i);
+                var config = TestConfig.Base with
+                {
+                    BindAddress = address,
+                    StatsBindSocket = new IPEndPoint(address, 0),
+                    RaftSockets = new RaftSocketsConfig(
+                        new IPEndPoint(address, ports.HealthchecksLogs),
+                        new IPEndPoint(address, ports.StickTableLogs),
+                        new IPEndPoint(address, ports.HealthchecksProposals),
+                        new IPEndPoint(address, ports.StickTableProposals)),
+                    Groups = [.. backends.Select((b, id) => TestConfig.Group(id, TestConfig.Map((0, b.EndPoint))))],
+                    Peers = [.. peers],
+                };
+                hosts.Add(await ProxyHost.StartAsync(config, new TcpffeeEnvironment { NodeMac = Mac(i) }));
+            }
+
+            var nodes = hosts.Select(h => h.Services.GetRequiredService<ClusterNode>()).ToList();
+            await Eventually.HoldsAsync(
+                () => nodes.Select(n => n.StickGroup.Leader).Distinct().Count() == 1 && nodes[0].StickGroup.Leader is not null
+                    && nodes.Select(n => n.HealthGroup.Leader).Distinct().Count() == 1 && nodes[0].HealthGroup.Leader is not null
+                    && nodes.All(n => !n.StickTable.IsIsolated && !n.Health.IsIsolated),
+                "the three hosts agree on both leaders");
+            Assert.Equal([0, 1, 2], nodes.Select(n => n.Topology.SelfIndex));
+
+            const int Client = 50;
+            var reached = new List<string>();
+            foreach (var host in hosts)
+            {
+                reached.Add(await host.AskOnceAsync(Client));
+            }
+
+            Assert.True(reached.Distinct().Count() == 1, $"127.0.0.{Client} reached {string.Join(", ", reached)} through hosts 1, 2, 3");
+            var group = TestCluster.GroupOf(reached[0]);
+            var key = ProxyHost.KeyOf(Client);
+            await Eventually.HoldsAsync(() => hosts.All(h => h.Table.Lookup(key) == group), $"every host's replica holds {key} in group {group}");
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
+    private static System.Net.NetworkInformation.PhysicalAddress Mac(int index) =>
+        MacAddress.TryParse(ClusterMember.MacOf(index), out var mac) ? mac : throw new InvalidOperationException("bad test MAC");
+}
