@@ -83,6 +83,12 @@ internal sealed class StickyRouter
                 }
 
                 _table.Release(key);
+                if (replacing != assignment.GroupId)
+                {
+                    // The key's group, unknown here until now (a cluster replica that lags), cannot take it: move it, once.
+                    return await AssignNewAsync(model, port, key, assignment.GroupId, [.. excluded ?? [], assignment.GroupId]).ConfigureAwait(false);
+                }
+
                 return new RouteDecision(null, RouteStatus.NoEligibleGroup);
             default:
                 return new RouteDecision(chosen, replacing is null ? RouteStatus.Assigned : RouteStatus.Reassigned);

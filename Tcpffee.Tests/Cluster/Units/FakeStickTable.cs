@@ -19,6 +19,9 @@ internal sealed class FakeStickTable : IStickTable
     /// <summary>When set, what <see cref="AssignIsolated"/> answers instead of assigning.</summary>
     public Func<StickKey, int, int?, StickAssignment>? IsolatedAnswer { get; set; }
 
+    /// <summary>Assignments the leader already committed that this table's <see cref="Touch"/> does not see yet (a lagging replica).</summary>
+    public Dictionary<StickKey, int> CommittedElsewhere { get; } = [];
+
     public List<(StickKey Key, int GroupId, int? Replacing)> AssignAsyncCalls { get; } = [];
 
     public List<(StickKey Key, int GroupId, int? Replacing)> AssignIsolatedCalls { get; } = [];
@@ -64,6 +67,12 @@ internal sealed class FakeStickTable : IStickTable
     public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null)
     {
         AssignAsyncCalls.Add((key, groupId, replacing));
+        if (!Isolated && CommittedElsewhere.Remove(key, out var committed) && committed != replacing)
+        {
+            _entries[key] = (committed, 1);
+            return ValueTask.FromResult(new StickAssignment(committed, StickAssignmentStatus.Existing));
+        }
+
         return ValueTask.FromResult(Isolated ? new StickAssignment(groupId, StickAssignmentStatus.Isolated) : Assign(key, groupId, replacing));
     }
 

@@ -153,6 +153,23 @@ public sealed class IsolatedRoutingTests
     }
 
     [Fact]
+    public async Task Route_LeaderAnswersWithADisabledGroupUnknownHere_MovedOnceToAnotherGroup()
+    {
+        var key = Key(3);
+        _table.Isolated = false;
+        LeastLoaded(0);
+        _table.CommittedElsewhere[key] = 1;
+        _states.Get(1).SetAdmin(GroupStatus.Disabled);
+        var router = new StickyRouter(_table, new Random(1));
+
+        var decision = await router.RouteAsync(_model, Port, key);
+
+        Assert.Equal([(key, 0, null), (key, 0, 1)], _table.AssignAsyncCalls);
+        Assert.Equal((0, RouteStatus.Reassigned), (decision.Route!.GroupId, decision.Status));
+        Assert.Equal(0, _table.Lookup(key));
+    }
+
+    [Fact]
     public async Task Route_IsolatedAndNoGroupUp_NoEligibleGroupWithoutProposing()
     {
         for (var g = 0; g < 3; g++)
