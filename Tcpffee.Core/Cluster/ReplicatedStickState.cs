@@ -93,9 +93,10 @@ internal sealed class ReplicatedStickState
 
     public void Apply(StickCommandKind kind, ReadOnlySpan<byte> command)
     {
-        if (command.Length < StickCommand.HeaderLength)
+        if (!StickCommand.IsWellFormed(kind, command))
         {
-            // Membership changes reach the state machine as empty entries.
+            // Membership changes reach the state machine as empty entries; anything else malformed is skipped alike
+            // by every replica, so they stay identical.
             return;
         }
 

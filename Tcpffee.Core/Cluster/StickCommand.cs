@@ -71,6 +71,46 @@ internal static class StickCommand
         BinaryPrimitives.WriteInt32LittleEndian(command[16..], maxEntries);
     }
 
+    /// <summary>Whether <paramref name="command"/> is a whole, parseable command of <paramref name="kind"/>.</summary>
+    public static bool IsWellFormed(StickCommandKind kind, ReadOnlySpan<byte> command)
+    {
+        if (command.Length < HeaderLength)
+        {
+            return false;
+        }
+
+        var body = command[HeaderLength..];
+        switch (kind)
+        {
+            case StickCommandKind.Assign:
+                return body.Length > 8 && StickKey.TryFromBytes(body[8..], out _);
+            case StickCommandKind.Forget:
+                return StickKey.TryFromBytes(body, out _);
+            case StickCommandKind.Expire:
+                return body.IsEmpty;
+            case StickCommandKind.Touch:
+                while (!body.IsEmpty)
+                {
+                    if (body.Length < 2)
+                    {
+                        return false;
+                    }
+
+                    int length = BinaryPrimitives.ReadUInt16LittleEndian(body);
+                    if (body.Length < 2 + length || !StickKey.TryFromBytes(body.Slice(2, length), out _))
+                    {
+                        return false;
+                    }
+
+                    body = body[(2 + length)..];
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public static (long Time, long ExpirationMs, int MaxEntries) ReadHeader(ReadOnlySpan<byte> command) => (
         BinaryPrimitives.ReadInt64LittleEndian(command),
         BinaryPrimitives.ReadInt64LittleEndian(command[8..]),

@@ -61,7 +61,13 @@ internal sealed class StickyRouter
         if (assignment.Status == StickAssignmentStatus.Isolated)
         {
             // Cut off from the cluster's majority: every isolated proxy picks the same group for this key without talking.
-            chosen = GroupSelector.Rendezvous(routes, key, excluded)!;
+            if (GroupSelector.Rendezvous(routes, key, excluded) is not { } agreed)
+            {
+                // The last eligible group went down while the cluster was being asked.
+                return new RouteDecision(null, RouteStatus.NoEligibleGroup);
+            }
+
+            chosen = agreed;
             assignment = _table.AssignIsolated(key, chosen.GroupId, replacing);
         }
 
@@ -77,6 +83,12 @@ internal sealed class StickyRouter
                 }
 
                 _table.Release(key);
+                if (replacing != assignment.GroupId)
+                {
+                    // The key's group, unknown here until now (a cluster replica that lags), cannot take it: move it, once.
+                    return await AssignNewAsync(model, port, key, assignment.GroupId, [.. excluded ?? [], assignment.GroupId]).ConfigureAwait(false);
+                }
+
                 return new RouteDecision(null, RouteStatus.NoEligibleGroup);
             default:
                 return new RouteDecision(chosen, replacing is null ? RouteStatus.Assigned : RouteStatus.Reassigned);

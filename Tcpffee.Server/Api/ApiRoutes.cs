@@ -32,19 +32,22 @@ internal static class ApiRoutes
         var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry without open connections (admin)")
-            .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict);
+            .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict).NoMajority();
         admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Draining, views, health, cancellation))
-            .BadInput().Missing().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
+            .BadInput().Missing().NoMajority().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
         admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Disabled, views, health, cancellation))
-            .BadInput().Missing().WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
+            .BadInput().Missing().NoMajority().WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
         admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Up, views, health, cancellation))
-            .BadInput().Missing().WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
+            .BadInput().Missing().NoMajority().WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
         admin.MapPost("/reload", Reload).WithName("Reload").WithSummary("Reload the configuration file, as SIGUSR1 does (admin)");
     }
 
     private static RouteHandlerBuilder BadInput(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static RouteHandlerBuilder Missing(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>In a cluster, a change that the majority cannot commit is refused with 503.</summary>
+    private static RouteHandlerBuilder NoMajority(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Ok<SummaryResponse> Summary(
         RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, ProxyMetrics metrics, IStickTable table,

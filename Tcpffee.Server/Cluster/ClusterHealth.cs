@@ -24,10 +24,16 @@ internal sealed partial class ClusterHealth : IHealthElection, IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _observed = new();
     private readonly SemaphoreSlim _wake = new(0);
-    private volatile bool _isolated;
+    private static readonly TimeSpan LeaderlessLimit = TimeSpan.FromSeconds(1.5);
 
-    public ClusterHealth(RaftGroup group, HealthReplica replica, int self, ClusterMetrics metrics, ILogger<ClusterHealth> logger)
+    private readonly TimeProvider _time;
+    private volatile bool _isolated;
+    private long _leaderSeenAt;
+
+    public ClusterHealth(RaftGroup group, HealthReplica replica, int self, TimeProvider time, ClusterMetrics metrics, ILogger<ClusterHealth> logger)
     {
+        _time = time;
+        _leaderSeenAt = time.GetTimestamp();
         _group = group;
         _replica = replica;
         _self = self;
@@ -98,8 +104,10 @@ internal sealed partial class ClusterHealth : IHealthElection, IDisposable
 
             if (reached)
             {
-                // Nothing was left to propose: a proxy cut off from the majority has no leader once its election timeout passes.
-                reached = _group.Leader is not null;
+                // Nothing was left to propose: a proxy cut off from the majority has no leader once its election timeout
+                // passes. A second without one is more than an election takes, and not at start, before the first.
+                _leaderSeenAt = _group.Leader is not null ? _time.GetTimestamp() : _leaderSeenAt;
+                reached = _time.GetElapsedTime(_leaderSeenAt) < LeaderlessLimit;
             }
 
             SetIsolated(!reached);

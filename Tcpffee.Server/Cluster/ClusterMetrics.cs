@@ -6,6 +6,9 @@ namespace Tcpffee.Cluster;
 /// <summary>The Raft figures (<c>tcpffee.raft.*</c>, exported as <c>tcpffee_raft_*</c>), by Raft group.</summary>
 internal sealed class ClusterMetrics
 {
+    /// <summary>Commits take milliseconds; an election stretches one to about a second.</summary>
+    private static readonly double[] CommitBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
     private readonly Counter<long> _leaderChanges;
     private readonly Histogram<double> _commitLatency;
     private readonly Counter<long> _forwarded;
@@ -16,7 +19,12 @@ internal sealed class ClusterMetrics
     {
         var meter = proxy.Meter;
         _leaderChanges = meter.CreateCounter<long>("tcpffee.raft.leader_changes", "{change}", "Leader changes seen by this node, by Raft group");
-        _commitLatency = meter.CreateHistogram<double>("tcpffee.raft.commit_latency", "s", "Time from proposing a command on this node to its commit, by Raft group");
+        _commitLatency = meter.CreateHistogram<double>(
+            "tcpffee.raft.commit_latency",
+            "s",
+            "Time from proposing a command on this node to its commit, by Raft group",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
         _forwarded = meter.CreateCounter<long>("tcpffee.raft.proposals_forwarded", "{proposal}", "Proposals this node sent on to the leader, by Raft group");
         _rejected = meter.CreateCounter<long>("tcpffee.raft.proposals_rejected", "{proposal}", "Proposals no leader committed in time, by Raft group");
         _fallback = meter.CreateCounter<long>("tcpffee.raft.fallback_decisions", "{decision}", "Decisions taken without the majority: new keys by rendezvous hash, health from own checks");

@@ -18,7 +18,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         HealthReplica = new HealthReplica(topology.Peers.Length);
         HealthGroup = new RaftGroup(
             "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, time, metrics, loggers);
-        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, metrics, loggers.CreateLogger<ClusterHealth>());
+        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, time, metrics, loggers.CreateLogger<ClusterHealth>());
     }
 
     public ClusterTopology Topology { get; }

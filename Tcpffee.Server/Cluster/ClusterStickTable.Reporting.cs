@@ -41,16 +41,27 @@ internal sealed partial class ClusterStickTable
         keys.RemoveWhere(_provisional.ContainsKey);
         foreach (var command in StickCommand.Touch(keys))
         {
-            await ProposeInBackgroundAsync(StickCommandKind.Touch, command, cancellation).ConfigureAwait(false);
+            var result = await ProposeInBackgroundAsync(StickCommandKind.Touch, command, cancellation).ConfigureAwait(false);
+            if (result.Status != ProposalStatus.Committed)
+            {
+                // Kept for the next round: activity seen without the majority must still count once it is back.
+                foreach (var key in keys)
+                {
+                    _active[key] = 0;
+                }
+
+                return;
+            }
         }
     }
 
     /// <summary>Proposes the keys assigned without the majority; the first committed assignment of each key wins.</summary>
     private async Task ProposeProvisionalAsync(CancellationToken cancellation)
     {
-        if (_isolated && _provisional.IsEmpty)
+        if (_provisional.IsEmpty && (_isolated || _group.Leader is null))
         {
-            // Nothing to reconcile: probe the majority with a command that changes nothing unless the leader says so.
+            // Nothing to reconcile, but no leader in sight: probe the majority with a command that changes nothing
+            // unless the leader's clock says so. Finding out here spares the next new client the wait.
             await ProposeInBackgroundAsync(StickCommandKind.Expire, StickCommand.Expire(), cancellation).ConfigureAwait(false);
         }
 

@@ -74,7 +74,17 @@ internal sealed partial class ProposalServer(
         {
             while (await ProposalWire.ReadRequestAsync(client, cancellation).ConfigureAwait(false) is { } request)
             {
-                var result = await handle(request.CommandId, request.Hops, request.Payload, cancellation).ConfigureAwait(false);
+                ProposalResult result;
+                try
+                {
+                    result = await handle(request.CommandId, request.Hops, request.Payload, cancellation).ConfigureAwait(false);
+                }
+                catch (FormatException)
+                {
+                    // The leader's state refused to stamp it: a malformed command, which no retry will mend.
+                    result = new ProposalResult(ProposalStatus.Rejected, 0, 0);
+                }
+
                 await ProposalWire.WriteResponseAsync(client, result, cancellation).ConfigureAwait(false);
             }
         }

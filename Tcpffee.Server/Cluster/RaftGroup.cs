@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
@@ -27,7 +29,8 @@ internal sealed partial class RaftGroup : IAsyncDisposable
     private readonly ClusterMetrics _metrics;
     private readonly ILogger _logger;
     private WriteAheadLog? _wal;
-    private readonly RaftCluster.TcpConfiguration _configuration;
+    private readonly RaftCluster.CustomTransportConfiguration _configuration;
+    private readonly PeerConnector _connector;
     private readonly string _walPath;
 
     public RaftGroup(
@@ -48,7 +51,13 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         var machineDirectory = Directory.CreateDirectory(Path.Combine(directory, "sm"));
         _machine = new ReplicatedStateMachine(machineDirectory, state, SnapshotEvery);
 
-        _configuration = new RaftCluster.TcpConfiguration(logsBind)
+        // Kestrel's socket transport rather than dotNext's own TCP server, so that only peers get through.
+        var listeners = new PeerOnlyListenerFactory(
+            new SocketTransportFactory(Options.Create(new SocketTransportOptions { NoDelay = true }), loggers),
+            topology,
+            (bind, remote) => LogRefused(Name, bind, remote));
+        _connector = new PeerConnector(loggers);
+        _configuration = new RaftCluster.CustomTransportConfiguration(logsBind, listeners, _connector)
         {
             PublicEndPoint = topology.Self.On(logsBind.Port),
             ConfigurationStorage = null,
@@ -171,6 +180,7 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         }
 
         await _machine.DisposeAsync().ConfigureAwait(false);
+        _connector.Dispose();
     }
 
     private RaftCluster Cluster => _cluster ?? throw new InvalidOperationException($"Raft group {Name} has not started.");
@@ -182,6 +192,9 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         LogLeaderChanged(Name, endPoint, Term);
         LeaderChanged?.Invoke(endPoint);
     }
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Raft group {Group}: logs socket {Bind} refused {Remote}, which is not a peer")]
+    private partial void LogRefused(string group, System.Net.EndPoint bind, System.Net.EndPoint? remote);
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Raft group {Group}: leader is now {Leader} (term {Term}; none means an election)")]
     private partial void LogLeaderChanged(string group, IPEndPoint? leader, long term);

@@ -28,7 +28,7 @@ internal sealed class StickReplica(TimeSpan expiration, int maxEntries, TimeProv
 
     public void Stamp(int commandId, Span<byte> payload)
     {
-        if (payload.Length < StickCommand.HeaderLength || !Enum.IsDefined((StickCommandKind)commandId))
+        if (!StickCommand.IsWellFormed((StickCommandKind)commandId, payload))
         {
             throw new FormatException($"Not a stick table command (id {commandId}, {payload.Length} bytes).");
         }

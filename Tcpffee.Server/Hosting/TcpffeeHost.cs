@@ -72,6 +72,9 @@ internal static class TcpffeeHost
                 // A degraded /healthz is a state, not a warning; the health monitor logs the changes that matter.
                 ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+
+                // dotNext narrates every election step; tcpffee logs leader changes and the fallback itself.
+                ["Logging:LogLevel:DotNext"] = "Warning",
             });
         builder.Configuration.AddInMemoryCollection(environment.Log.ToConfiguration());
 

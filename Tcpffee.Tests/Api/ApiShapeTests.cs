@@ -84,14 +84,14 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
 
     private static readonly string[] GroupFields =
     [
-        "bytesDown", "bytesUp", "configuredState", "drained", "effectiveState", "healthChecks", "healthState", "id", "openConnections",
+        "bytesDown", "bytesUp", "configuredState", "drained", "effectiveState", "healthChecks", "healthDecidedBy", "healthState", "id", "openConnections",
         "portmap", "runtimeOverride", "sendProxy", "stickEntries", "totalConnections", "transparent",
     ];
 
     private static readonly string[] HealthCheckFields =
     [
-        "consecutiveFails", "consecutivePasses", "fallAction", "id", "index", "kind", "lastChange", "lastMessage", "lastPassed",
-        "lastResultAt", "targets", "up",
+        "clusterVerdict", "consecutiveFails", "consecutivePasses", "fallAction", "id", "index", "kind", "lastChange", "lastMessage",
+        "lastPassed", "lastResultAt", "targets", "up", "votes",
     ];
 
     private static readonly string[] EntryFields = ["clientIp", "expiresAt", "group", "key", "lastActivity", "openConnections", "slice", "sliceHex"];
@@ -176,6 +176,8 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         Assert.False(string.IsNullOrEmpty(String(check, "lastMessage")));
         Assert.InRange(Timestamp(check, "lastResultAt"), _fixture.StartedAfter, DateTimeOffset.UtcNow);
         NullableTimestamp(check, "lastChange");
+        Assert.Null(Nullable(check, "clusterVerdict", JsonValueKind.True));
+        Assert.Null(Nullable(check, "votes", JsonValueKind.Array));
 
         Assert.Empty(Array(groups[1], "healthChecks"));
     }
@@ -272,6 +274,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         }
 
         Nullable(group, "drained", JsonValueKind.True);
+        Assert.Equal("this proxy", String(group, "healthDecidedBy"));
     }
 
     private static void AssertEntryShape(JsonElement entry)
