@@ -7,7 +7,7 @@ using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Cluster;
 
-/// <summary>Who belongs: the proposals sockets serve peers only, and a node missing from <c>[[peers]]</c> does not start.</summary>
+/// <summary>Who belongs: the Raft sockets serve peers only, and a node missing from <c>[[peers]]</c> does not start.</summary>
 [Collection(ClusterSerial.Name)]
 public sealed class ClusterMembershipTests
 {
@@ -52,6 +52,33 @@ public sealed class ClusterMembershipTests
                     answer.Status == ProposalStatus.Committed,
                     $"request {round} from a peer address to the {name} proposals socket {target}: {answer}{Environment.NewLine}{cluster.Logs()}");
             }
+        }
+    }
+
+    [Fact]
+    public async Task LogsSockets_CloseANonPeerAtOnce_KeepAPeerOpen()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var node = cluster.Members[0];
+        foreach (var (name, port) in new[] { ("healthchecks", cluster.Ports.HealthchecksLogs), ("stick_table", cluster.Ports.StickTableLogs) })
+        {
+            var target = new IPEndPoint(node.Address, port);
+            using (var stranger = await ConnectFromAsync(IPAddress.Parse("127.0.0.9"), target))
+            {
+                var end = await ReceiveEndAsync(stranger);
+                Assert.True(end is "eof" or "reset", $"the {name} logs socket {target} left a connection from 127.0.0.9 open: {end}");
+            }
+
+            await node.Process.WaitForLineAsync(
+                ProcessOutput.StandardOutput,
+                l => l.Contains($"Raft group {name}: logs socket {target} refused 127.0.0.9:", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(5));
+
+            // A peer's address is let through to the Raft transport, which waits for its request: the same wait that
+            // saw the stranger closed ends with this connection still open.
+            using var peer = await ConnectFromAsync(ClusterPorts.NodeAddress(2), target);
+            var peerEnd = await ReceiveEndAsync(peer);
+            Assert.True(peerEnd.StartsWith("still open", StringComparison.Ordinal), $"the {name} logs socket {target} ended a connection from peer address 127.0.0.3: {peerEnd}");
         }
     }
 
