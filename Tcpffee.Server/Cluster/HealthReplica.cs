@@ -163,7 +163,8 @@ internal sealed class HealthReplica(int nodes) : IReplicatedState
             return false;
         }
 
-        if (!_checks.TryGetValue(check, out var state))
+        var known = _checks.TryGetValue(check, out var state);
+        if (!known)
         {
             // A check nobody has reported counts as up, as a check that has not run does on one proxy.
             state = (new bool?[nodes], true);
@@ -172,9 +173,12 @@ internal sealed class HealthReplica(int nodes) : IReplicatedState
         state.Votes[node] = up;
         var ups = state.Votes.Count(v => v == true);
         var downs = state.Votes.Count(v => v == false);
+
         // A majority of all the proxies, not of those that reported: one proxy's failing probe cannot decide alone.
         var verdict = ups * 2 > nodes || (downs * 2 <= nodes && state.Up);
-        var changed = verdict != state.Up;
+
+        // A first verdict is a change too: until it, proxies route by their own observation of the check.
+        var changed = verdict != state.Up || !known;
         _checks[check] = (state.Votes, verdict);
         return changed;
     }
