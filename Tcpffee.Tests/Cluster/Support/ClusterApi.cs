@@ -30,10 +30,11 @@ internal sealed record StickEntryStatus(string Key, int Group, int OpenConnectio
 internal sealed record StickTablePage(int Total, int Offset, int Limit, IReadOnlyList<StickEntryStatus> Entries);
 
 /// <summary><c>GET /api/v1/groups/{id}</c>.</summary>
-internal sealed record GroupStatusView(int Id, string HealthState, string EffectiveState, string HealthDecidedBy, IReadOnlyList<HealthCheckView> HealthChecks)
+internal sealed record GroupStatusView(
+    int Id, string HealthState, string EffectiveState, string? RuntimeOverride, string HealthDecidedBy, IReadOnlyList<HealthCheckView> HealthChecks)
 {
     public override string ToString() =>
-        $"group {Id}: effective {EffectiveState}, health {HealthState}, decided by {HealthDecidedBy}; checks: {string.Join("; ", HealthChecks)}";
+        $"group {Id}: effective {EffectiveState}, override {RuntimeOverride ?? "none"}, health {HealthState}, decided by {HealthDecidedBy}; checks: {string.Join("; ", HealthChecks)}";
 }
 
 internal sealed record HealthCheckView(int Index, bool Up, IReadOnlyList<string> Targets, int ConsecutiveFails, bool? ClusterVerdict, IReadOnlyList<bool?>? Votes)
