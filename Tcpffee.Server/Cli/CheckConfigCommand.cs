@@ -1,3 +1,5 @@
+using Tcpffee.Cluster;
+
 namespace Tcpffee.Cli;
 
 /// <summary><c>check-config</c>: validate like <c>nginx -t</c>, printing every mistake with its line and column.</summary>
@@ -14,6 +16,20 @@ internal static class CheckConfigCommand
         foreach (var warning in config.Warnings)
         {
             error.WriteLine($"warning: {warning}");
+        }
+
+        try
+        {
+            // The same lookup as at start: a node that is not among its peers would refuse to run.
+            if (ClusterTopology.Resolve(config.Peers, settings.Environment.NodeMac, ClusterTopology.LocalMacs()) is { } topology)
+            {
+                output.WriteLine($"cluster: this node is peer {topology.SelfIndex} ({topology.Self.Host}) of {topology.Peers.Length}");
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 1;
         }
 
         var checks = config.Groups.Sum(g => g.HealthChecks.Length);

@@ -136,6 +136,19 @@ public sealed class CheckConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckConfig_NodeMacNotAmongPeers_ExitsOneNamingTheMac()
+    {
+        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables(("TCPFFEE_NODE_MAC", "02:00:00:00:00:09")));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("this node is not in [[peers]]", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("02:00:00:00:00:09", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task CheckConfig_BadEnvironmentAndBadFile_ReportsBoth()
     {
         var path = _environment.Directory.WriteFile("bad.toml", ThreeMistakes);

@@ -32,6 +32,9 @@ public sealed class CliTestEnvironment : IDisposable
             ["TCPFFEE_DATA_DIR"] = Directory.Combine("data"),
             ["TCPFFEE_HEALTHCHECK_SAVE_PATH"] = Directory.Combine("healthcheck_state"),
             ["TCPFFEE_STICK_TABLE_SAVE_PATH"] = Directory.Combine("stick_table"),
+
+            // The one peer of ValidConfig is this node, as on a proxy configured for a cluster of one.
+            ["TCPFFEE_NODE_MAC"] = "00:00:00:00:00:01",
         };
         foreach (var (name, value) in extra)
         {
