@@ -83,9 +83,9 @@ internal static class StickCommand
         switch (kind)
         {
             case StickCommandKind.Assign:
-                return body.Length > 8 && StickKey.TryFromBytes(body[8..], out _);
+                return body.Length > 8 && StickKey.IsSerializedKey(body[8..]);
             case StickCommandKind.Forget:
-                return StickKey.TryFromBytes(body, out _);
+                return StickKey.IsSerializedKey(body);
             case StickCommandKind.Expire:
                 return body.IsEmpty;
             case StickCommandKind.Touch:
@@ -97,7 +97,7 @@ internal static class StickCommand
                     }
 
                     int length = BinaryPrimitives.ReadUInt16LittleEndian(body);
-                    if (body.Length < 2 + length || !StickKey.TryFromBytes(body.Slice(2, length), out _))
+                    if (body.Length < 2 + length || !StickKey.IsSerializedKey(body.Slice(2, length)))
                     {
                         return false;
                     }

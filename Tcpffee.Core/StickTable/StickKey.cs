@@ -21,6 +21,8 @@ internal readonly partial struct StickKey : IEquatable<StickKey>
     private const int IPv4Length = 4;
     private const int IPv6Length = 16;
 
+    private static ReadOnlySpan<byte> IPv4MappedPrefix => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+
     private readonly byte[]? _bytes;
     private readonly int _hash;
 
@@ -80,7 +82,13 @@ internal readonly partial struct StickKey : IEquatable<StickKey>
     /// <summary>Reads a key from its serialized form, returning false when the bytes are not a valid key.</summary>
     public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out StickKey key)
     {
-        key = default;
+        key = IsSerializedKey(bytes) ? new StickKey(bytes.ToArray()) : default;
+        return !key.IsDefault;
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> is a key's serialized form; checks without allocating.</summary>
+    public static bool IsSerializedKey(ReadOnlySpan<byte> bytes)
+    {
         if (bytes.IsEmpty || (bytes[0] != IPv4Length && bytes[0] != IPv6Length))
         {
             return false;
@@ -92,14 +100,8 @@ internal readonly partial struct StickKey : IEquatable<StickKey>
             return false;
         }
 
-        // A 16-byte address holding an IPv4-mapped address would never come out of FromAddress.
-        if (bytes[0] == IPv6Length && new IPAddress(bytes.Slice(1, IPv6Length)).IsIPv4MappedToIPv6)
-        {
-            return false;
-        }
-
-        key = new StickKey(bytes.ToArray());
-        return true;
+        // A 16-byte address holding an IPv4-mapped address would never come out of FromAddress: ::ffff:a.b.c.d.
+        return bytes[0] != IPv6Length || !bytes.Slice(1, IPv6Length).StartsWith(IPv4MappedPrefix);
     }
 
     public static bool operator ==(StickKey left, StickKey right) => left.Equals(right);

@@ -10,6 +10,11 @@ internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, Tim
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
+    private const int MaxRemembered = 256;
+
+    /// <summary>Gets how many distinct texts are remembered for suppression.</summary>
+    internal int Remembered => _lastWritten.Count;
+
     private readonly ConcurrentDictionary<string, long> _lastWritten = new();
 
     public ILogger CreateLogger(string categoryName) => new Limited(inner.CreateLogger(categoryName), this);
@@ -25,6 +30,18 @@ internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, Tim
     private bool Admit(string text)
     {
         var now = time.GetTimestamp();
+        if (_lastWritten.Count > MaxRemembered)
+        {
+            // Texts carry log indexes and terms, so they do not repeat forever: forget those past their minute.
+            foreach (var (known, last) in _lastWritten)
+            {
+                if (time.GetElapsedTime(last, now) >= Interval)
+                {
+                    _lastWritten.TryRemove(new KeyValuePair<string, long>(known, last));
+                }
+            }
+        }
+
         var admitted = false;
         _lastWritten.AddOrUpdate(
             text,

@@ -21,6 +21,19 @@ public sealed class StickKeyTests
         Assert.Equal(5, mapped.Bytes.Length);
     }
 
+    [Theory]
+    [InlineData("::ffff:10.1.2.3", false)]
+    [InlineData("2001:db8::ffff:a01:203", true)]
+    [InlineData("::1", true)]
+    public void TryFromBytes_SixteenByteAddress_RefusedOnlyWhenIPv4Mapped(string address, bool accepted)
+    {
+        byte[] bytes = [16, .. IPAddress.Parse(address).GetAddressBytes(), (byte)'x'];
+
+        Assert.Equal(accepted, StickKey.TryFromBytes(bytes, out var key));
+        Assert.Equal(accepted, StickKey.IsSerializedKey(bytes));
+        Assert.Equal(!accepted, key.IsDefault);
+    }
+
     [Fact]
     public void FromAddress_IPv4MappedWithSlice_EqualsIPv4WithSlice() =>
         Assert.Equal(Key("10.1.2.3", "abc"), StickKey.FromAddress(IPAddress.Parse("::ffff:10.1.2.3"), "abc"u8));

@@ -91,6 +91,24 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
     }
 
     [Fact]
+    public void Warning_ManyDistinctTexts_ThoseOlderThanAMinuteAreForgotten_RecentOnesStaySuppressed()
+    {
+        for (var entry = 0; entry < 300; entry++)
+        {
+            _logger.LogWarning("Replication of 10.0.0.2:5391 is failed. Retry replication from entry {Entry}", entry);
+        }
+
+        _time.Advance(RateLimitedLoggerFactory.Interval);
+        WarnPeerDown("10.0.0.2:5391");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _logger.LogWarning("Replication of 10.0.0.2:5391 is failed. Retry replication from entry {Entry}", 300);
+        WarnPeerDown("10.0.0.2:5391");
+
+        Assert.Equal(2, _factory.Remembered);
+        Assert.Equal(302, _capture.Logs.Count);
+    }
+
+    [Fact]
     public void Warning_DifferentPeers_EachWrittenOnce()
     {
         for (var i = 0; i < 4; i++)
