@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Tcpffee.StickTable;
 
 namespace Tcpffee.Cluster;
@@ -12,8 +10,9 @@ namespace Tcpffee.Cluster;
 internal sealed class ReplicatedStickState
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<StickKey, (int GroupId, long LastActiveMs)> _entries = [];
-    private readonly Dictionary<int, int> _groupCounts = [];
+    private readonly Dictionary<StickKey, ReplicatedStickSlot> _entries = [];
+    private readonly RankedTree<ReplicatedStickSlot, ReplicatedStickSlotByKey> _ordered = new();
+    private readonly Dictionary<int, RankedTree<ReplicatedStickSlot, ReplicatedStickSlotInGroup>> _groups = [];
     private long _expirationMs;
 
     public int Count
@@ -42,7 +41,7 @@ internal sealed class ReplicatedStickState
     {
         lock (_lock)
         {
-            return _entries.TryGetValue(key, out var entry) ? new ReplicatedStickEntry(key, entry.GroupId, entry.LastActiveMs) : null;
+            return _entries.TryGetValue(key, out var entry) ? entry.ToEntry() : null;
         }
     }
 
@@ -50,7 +49,7 @@ internal sealed class ReplicatedStickState
     {
         lock (_lock)
         {
-            return _groupCounts.GetValueOrDefault(groupId);
+            return _groups.TryGetValue(groupId, out var group) ? group.Count : 0;
         }
     }
 
@@ -59,12 +58,37 @@ internal sealed class ReplicatedStickState
         lock (_lock)
         {
             var list = new List<ReplicatedStickEntry>(_entries.Count);
-            foreach (var (key, entry) in _entries)
+            foreach (var entry in _entries.Values)
             {
-                list.Add(new ReplicatedStickEntry(key, entry.GroupId, entry.LastActiveMs));
+                list.Add(entry.ToEntry());
             }
 
             return list;
+        }
+    }
+
+    /// <summary>Returns up to <paramref name="limit"/> entries in key order from rank <paramref name="offset"/>, and how many the list holds.</summary>
+    /// <param name="groupId">Only entries of this group, when set.</param>
+    /// <param name="offset">How many entries of the ordered list to skip.</param>
+    /// <param name="limit">The largest number of entries to return.</param>
+    public (int Total, List<ReplicatedStickEntry> Entries) Page(int? groupId, int offset, int limit)
+    {
+        var slots = new List<ReplicatedStickSlot>(Math.Min(limit, 1024));
+        lock (_lock)
+        {
+            int total = 0;
+            if (groupId is not { } id)
+            {
+                total = _ordered.Count;
+                _ordered.CopyRange(offset, limit, slots);
+            }
+            else if (_groups.TryGetValue(id, out var group))
+            {
+                total = group.Count;
+                group.CopyRange(offset, limit, slots);
+            }
+
+            return (total, slots.ConvertAll(slot => slot.ToEntry()));
         }
     }
 
@@ -112,8 +136,7 @@ internal sealed class ReplicatedStickState
                 case StickCommandKind.Touch:
                     foreach (var key in StickCommand.ReadTouch(command))
                     {
-                        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
-                        if (!Unsafe.IsNullRef(ref entry))
+                        if (_entries.TryGetValue(key, out var entry))
                         {
                             entry.LastActiveMs = Math.Max(entry.LastActiveMs, time);
                         }
@@ -133,8 +156,13 @@ internal sealed class ReplicatedStickState
     private void ApplyAssign(ReadOnlySpan<byte> command, long time)
     {
         var (groupId, replacing, key) = StickCommand.ReadAssign(command);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out var exists);
-        var alive = exists && entry.LastActiveMs + _expirationMs > time;
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            AddEntry(new ReplicatedStickSlot(key, groupId, time));
+            return;
+        }
+
+        var alive = entry.LastActiveMs + _expirationMs > time;
         if (alive && entry.GroupId != replacing)
         {
             // The first committed assignment wins; this connection is activity on it.
@@ -142,24 +170,21 @@ internal sealed class ReplicatedStickState
             return;
         }
 
-        if (exists)
-        {
-            DecrementGroup(entry.GroupId);
-        }
-
-        entry = (groupId, time);
-        _groupCounts[groupId] = _groupCounts.GetValueOrDefault(groupId) + 1;
+        LeaveGroup(entry);
+        entry.GroupId = groupId;
+        entry.LastActiveMs = time;
+        JoinGroup(entry);
     }
 
     private void ApplyExpire(long time, long expirationMs, int maxEntries)
     {
         var cutoff = time - expirationMs;
         List<StickKey>? expired = null;
-        foreach (var (key, entry) in _entries)
+        foreach (var entry in _entries.Values)
         {
             if (entry.LastActiveMs <= cutoff)
             {
-                (expired ??= []).Add(key);
+                (expired ??= []).Add(entry.Key);
             }
         }
 
@@ -174,9 +199,9 @@ internal sealed class ReplicatedStickState
         }
 
         // Longest idle first; the key's bytes break ties so every replica evicts the same entries.
-        var victims = _entries
-            .OrderBy(e => e.Value.LastActiveMs)
-            .ThenBy(e => e.Key, KeyBytesComparer.Instance)
+        var victims = _entries.Values
+            .OrderBy(e => e.LastActiveMs)
+            .ThenBy(e => e.Key)
             .Take(_entries.Count - maxEntries)
             .Select(e => e.Key)
             .ToList();
@@ -188,19 +213,39 @@ internal sealed class ReplicatedStickState
         Evictions += victims.Count;
     }
 
+    private void AddEntry(ReplicatedStickSlot entry)
+    {
+        _entries.Add(entry.Key, entry);
+        _ordered.Add(entry);
+        JoinGroup(entry);
+    }
+
     private void RemoveEntry(StickKey key)
     {
         if (_entries.Remove(key, out var entry))
         {
-            DecrementGroup(entry.GroupId);
+            _ordered.Remove(entry);
+            LeaveGroup(entry);
         }
     }
 
-    private void DecrementGroup(int groupId)
+    private void JoinGroup(ReplicatedStickSlot entry)
     {
-        if (--CollectionsMarshal.GetValueRefOrNullRef(_groupCounts, groupId) == 0)
+        if (!_groups.TryGetValue(entry.GroupId, out var group))
         {
-            _groupCounts.Remove(groupId);
+            _groups[entry.GroupId] = group = new();
+        }
+
+        group.Add(entry);
+    }
+
+    private void LeaveGroup(ReplicatedStickSlot entry)
+    {
+        var group = _groups[entry.GroupId];
+        group.Remove(entry);
+        if (group.Count == 0)
+        {
+            _groups.Remove(entry.GroupId);
         }
     }
 
@@ -214,13 +259,13 @@ internal sealed class ReplicatedStickState
             BinaryPrimitives.WriteInt64LittleEndian(header, _expirationMs);
             BinaryPrimitives.WriteInt32LittleEndian(header[8..], _entries.Count);
             stream.Write(header[..12]);
-            foreach (var (key, entry) in _entries)
+            foreach (var entry in _entries.Values)
             {
                 BinaryPrimitives.WriteInt32LittleEndian(header, entry.GroupId);
                 BinaryPrimitives.WriteInt64LittleEndian(header[4..], entry.LastActiveMs);
-                BinaryPrimitives.WriteUInt16LittleEndian(header[12..], (ushort)key.Bytes.Length);
+                BinaryPrimitives.WriteUInt16LittleEndian(header[12..], (ushort)entry.Key.Bytes.Length);
                 stream.Write(header);
-                stream.Write(key.Bytes);
+                stream.Write(entry.Key.Bytes);
             }
 
             return stream.ToArray();
@@ -232,7 +277,8 @@ internal sealed class ReplicatedStickState
         lock (_lock)
         {
             _entries.Clear();
-            _groupCounts.Clear();
+            _ordered.Clear();
+            _groups.Clear();
             _expirationMs = BinaryPrimitives.ReadInt64LittleEndian(bytes);
             var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
             bytes = bytes[12..];
@@ -242,17 +288,10 @@ internal sealed class ReplicatedStickState
                 var lastActive = BinaryPrimitives.ReadInt64LittleEndian(bytes[4..]);
                 int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[12..]);
                 var key = StickKey.FromBytes(bytes.Slice(14, length));
-                _entries[key] = (groupId, lastActive);
-                _groupCounts[groupId] = _groupCounts.GetValueOrDefault(groupId) + 1;
+                RemoveEntry(key);
+                AddEntry(new ReplicatedStickSlot(key, groupId, lastActive));
                 bytes = bytes[(14 + length)..];
             }
         }
-    }
-
-    private sealed class KeyBytesComparer : IComparer<StickKey>
-    {
-        public static readonly KeyBytesComparer Instance = new();
-
-        public int Compare(StickKey x, StickKey y) => x.Bytes.SequenceCompareTo(y.Bytes);
     }
 }

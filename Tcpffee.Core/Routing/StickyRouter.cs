@@ -6,45 +6,41 @@ namespace Tcpffee.Routing;
 /// <summary>Routes a connection by its key: to the key's group while that group takes connections, otherwise to a newly chosen one.</summary>
 internal sealed class StickyRouter
 {
-    private readonly IStickTable _table;
+    private readonly IStickLeases _table;
     private readonly Random _random;
     private readonly Func<int, int> _entriesOf;
 
-    public StickyRouter(IStickTable table, Random? random = null)
+    public StickyRouter(IStickLeases table, Random? random = null)
     {
         _table = table;
         _random = random ?? Random.Shared;
         _entriesOf = table.CountForGroup;
     }
 
-    public IStickTable Table => _table;
-
-    /// <summary>Routes a new connection. The caller releases the entry at close when <see cref="RouteDecision.HoldsEntry"/>.</summary>
+    /// <summary>Routes a new connection. The caller disposes the decision's <see cref="RouteDecision.Lease"/> at close.</summary>
     /// <remarks>A known key is routed at once; only a new key may wait, when a cluster has to commit its assignment.</remarks>
     public ValueTask<RouteDecision> RouteAsync(RoutingModel model, int port, StickKey key)
     {
-        if (_table.Touch(key) is not { } current)
+        if (_table.TryOpen(key) is not { } lease)
         {
             return AssignNewAsync(model, port, key, replacing: null, excluded: null);
         }
 
+        int current = lease.GroupId;
         if (model.Find(port, current) is { } route && route.State.Effective != GroupStatus.Disabled)
         {
-            return ValueTask.FromResult(new RouteDecision(route, RouteStatus.Sticky));
+            return ValueTask.FromResult(new RouteDecision(route, RouteStatus.Sticky, lease));
         }
 
         // The stuck group is disabled, removed, or does not serve this port: move the key.
-        _table.Release(key);
+        lease.Dispose();
         return AssignNewAsync(model, port, key, replacing: current, excluded: [current]);
     }
 
     /// <summary>After a failed connect for a new key, moves it to another group that has not been tried yet.</summary>
     public ValueTask<RouteDecision> RerouteAsync(RoutingModel model, int port, StickKey key, RouteDecision failed, IReadOnlyCollection<int> tried)
     {
-        if (failed.HoldsEntry)
-        {
-            _table.Release(key);
-        }
+        failed.Lease?.Dispose();
 
         return AssignNewAsync(model, port, key, replacing: failed.Route?.GroupId, excluded: tried);
     }
@@ -74,15 +70,15 @@ internal sealed class StickyRouter
         switch (assignment.Status)
         {
             case StickAssignmentStatus.NotStored:
-                return new RouteDecision(chosen, RouteStatus.NotStored);
+                return new RouteDecision(chosen, RouteStatus.NotStored, null);
             case StickAssignmentStatus.Existing when assignment.GroupId != chosen.GroupId:
                 // Another connection with the same key assigned it first; follow it so both land together.
                 if (model.Find(port, assignment.GroupId) is { } existing && existing.State.Effective != GroupStatus.Disabled)
                 {
-                    return new RouteDecision(existing, RouteStatus.Sticky);
+                    return new RouteDecision(existing, RouteStatus.Sticky, assignment.Lease);
                 }
 
-                _table.Release(key);
+                assignment.Lease?.Dispose();
                 if (replacing != assignment.GroupId)
                 {
                     // The key's group, unknown here until now (a cluster replica that lags), cannot take it: move it, once.
@@ -91,7 +87,7 @@ internal sealed class StickyRouter
 
                 return new RouteDecision(null, RouteStatus.NoEligibleGroup);
             default:
-                return new RouteDecision(chosen, replacing is null ? RouteStatus.Assigned : RouteStatus.Reassigned);
+                return new RouteDecision(chosen, replacing is null ? RouteStatus.Assigned : RouteStatus.Reassigned, assignment.Lease);
         }
     }
 }

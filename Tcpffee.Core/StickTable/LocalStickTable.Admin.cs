@@ -1,8 +1,56 @@
 namespace Tcpffee.StickTable;
 
-// Administrative operations: snapshot, removal and restoring saved entries.
+// Administrative operations: inspection through the key indexes, removal and restoring saved entries.
 internal sealed partial class LocalStickTable
 {
+    public StickEntrySnapshot? Find(StickKey key)
+    {
+        ThrowIfDefault(key);
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            DropExpired(now);
+            return _byKey.TryGetValue(key, out var entry) ? Describe(entry, now, _time.GetUtcNow()) : null;
+        }
+    }
+
+    public StickEntryPage Page(int? groupId, int offset, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var found = new List<StickEntry>(Math.Min(limit, 1024));
+        lock (_lock)
+        {
+            long now = _time.GetTimestamp();
+            DateTimeOffset wallNow = _time.GetUtcNow();
+            DropExpired(now);
+            int total;
+            if (groupId is not { } id)
+            {
+                total = _ordered.Count;
+                _ordered.CopyRange(offset, limit, found);
+            }
+            else if (_groups.TryGetValue(id, out var group))
+            {
+                total = group.Count;
+                group.CopyRange(offset, limit, found);
+            }
+            else
+            {
+                total = 0;
+            }
+
+            var page = new StickEntrySnapshot[found.Count];
+            for (int i = 0; i < page.Length; i++)
+            {
+                page[i] = Describe(found[i], now, wallNow);
+            }
+
+            return new StickEntryPage(total, page);
+        }
+    }
+
+    /// <summary>Returns a copy of all alive entries, in no particular order; for saving the table to its file.</summary>
     public IReadOnlyList<StickEntrySnapshot> Snapshot()
     {
         lock (_lock)
@@ -13,32 +61,16 @@ internal sealed partial class LocalStickTable
             var snapshot = new List<StickEntrySnapshot>(_entries.Count);
             foreach (var entry in _entries)
             {
-                DateTimeOffset? expiresAt = entry.Open > 0
-                    ? null
-                    : wallNow + _time.GetElapsedTime(now, entry.IdleSince + _expirationTimestamp);
-                snapshot.Add(new StickEntrySnapshot(entry.Key, entry.GroupId, entry.Open, expiresAt));
+                snapshot.Add(Describe(entry, now, wallNow));
             }
 
             return snapshot;
         }
     }
 
-    public bool Remove(StickKey key)
-    {
-        ThrowIfDefault(key);
-        lock (_lock)
-        {
-            DropExpired(_time.GetTimestamp());
-            if (!_byKey.TryGetValue(key, out var entry))
-            {
-                return false;
-            }
+    public ValueTask<StickForgetResult> ForgetAsync(StickKey key) => ValueTask.FromResult(Forget(key));
 
-            RemoveEntry(entry);
-            return true;
-        }
-    }
-
+    /// <summary>An operator's removal: forgets the entry for <paramref name="key"/> unless connections with it are open.</summary>
     public StickForgetResult Forget(StickKey key)
     {
         ThrowIfDefault(key);
@@ -60,38 +92,11 @@ internal sealed partial class LocalStickTable
         }
     }
 
-    public int RemoveGroup(int groupId)
-    {
-        lock (_lock)
-        {
-            DropExpired(_time.GetTimestamp());
-            if (!_groupCounts.TryGetValue(groupId, out int count))
-            {
-                return 0;
-            }
-
-            var doomed = new List<StickEntry>(count);
-            foreach (var entry in _entries)
-            {
-                if (entry.GroupId == groupId)
-                {
-                    doomed.Add(entry);
-                }
-            }
-
-            foreach (var entry in doomed)
-            {
-                RemoveEntry(entry);
-            }
-
-            return doomed.Count;
-        }
-    }
-
     /// <summary>Recreates a saved entry as idle, expiring after <paramref name="remaining"/> (capped at the expiration).</summary>
     /// <remarks>
     /// Returns false when nothing was stored: the time is up, an alive entry already exists, or the table is full and
-    /// the restored entry would be the longest idle one. Restoring in ascending order of remaining time costs O(1) each.
+    /// the restored entry would be the longest idle one. Restoring in ascending order of remaining time costs O(1) each
+    /// in the idle list, and O(log n) in the key indexes.
     /// </remarks>
     public bool Restore(StickKey key, int groupId, TimeSpan remaining)
     {
@@ -119,10 +124,17 @@ internal sealed partial class LocalStickTable
             }
 
             var entry = new StickEntry(key, groupId) { IdleSince = idleSince };
-            _entries.Add(entry);
+            AddEntry(entry);
             _idle.InsertOrdered(entry);
-            IncrementGroup(groupId);
             return true;
         }
+    }
+
+    private StickEntrySnapshot Describe(StickEntry entry, long now, DateTimeOffset wallNow)
+    {
+        DateTimeOffset? expiresAt = entry.Open > 0
+            ? null
+            : wallNow + _time.GetElapsedTime(now, entry.IdleSince + _expirationTimestamp);
+        return new StickEntrySnapshot(entry.Key, entry.GroupId, entry.Open, expiresAt);
     }
 }

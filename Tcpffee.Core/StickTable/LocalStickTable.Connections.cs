@@ -1,18 +1,18 @@
 namespace Tcpffee.StickTable;
 
-// Connection lifecycle operations: lookup, touch, assign and release.
+// Connection lifecycle operations: touch, assign and release; the leases of the data path's port wrap them.
 internal sealed partial class LocalStickTable
 {
-    public int? Lookup(StickKey key)
-    {
-        ThrowIfDefault(key);
-        lock (_lock)
-        {
-            DropExpired(_time.GetTimestamp());
-            return _byKey.TryGetValue(key, out var entry) ? entry.GroupId : null;
-        }
-    }
+    public StickLease? TryOpen(StickKey key) => Touch(key) is { } groupId ? new StickLease(key, groupId, _release) : null;
 
+    public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null) =>
+        ValueTask.FromResult(WithLease(key, Assign(key, groupId, replacing)));
+
+    /// <summary>A local table is never cut off from a majority; an isolated assignment is an ordinary one.</summary>
+    public StickAssignment AssignIsolated(StickKey key, int groupId, int? replacing = null) => WithLease(key, Assign(key, groupId, replacing));
+
+    /// <summary>Records a connection opening on the alive entry for <paramref name="key"/> and returns its group, or null if there is none.</summary>
+    /// <remarks>The caller owes one <see cref="Release"/>; connections go through <see cref="TryOpen"/>, which owes it for them.</remarks>
     public int? Touch(StickKey key)
     {
         ThrowIfDefault(key);
@@ -29,6 +29,8 @@ internal sealed partial class LocalStickTable
         }
     }
 
+    /// <summary>Records a connection opening for <paramref name="key"/> that wants <paramref name="groupId"/>; see <see cref="StickAssignmentStatus"/>.</summary>
+    /// <remarks>Unless nothing was stored, the caller owes one <see cref="Release"/>; <see cref="AssignAsync"/> returns a lease that owes it.</remarks>
     public StickAssignment Assign(StickKey key, int groupId, int? replacing = null)
     {
         ThrowIfDefault(key);
@@ -43,9 +45,9 @@ internal sealed partial class LocalStickTable
                     return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing);
                 }
 
-                DecrementGroup(entry.GroupId);
+                LeaveGroup(entry);
                 entry.GroupId = groupId;
-                IncrementGroup(groupId);
+                JoinGroup(entry);
                 return new StickAssignment(groupId, StickAssignmentStatus.Reassigned);
             }
 
@@ -54,12 +56,12 @@ internal sealed partial class LocalStickTable
                 return new StickAssignment(groupId, StickAssignmentStatus.NotStored);
             }
 
-            _entries.Add(new StickEntry(key, groupId) { Open = 1 });
-            IncrementGroup(groupId);
+            AddEntry(new StickEntry(key, groupId) { Open = 1 });
             return new StickAssignment(groupId, StickAssignmentStatus.Assigned);
         }
     }
 
+    /// <summary>Records a connection closing; when none remain open the expiration countdown starts.</summary>
     public void Release(StickKey key)
     {
         ThrowIfDefault(key);
@@ -82,6 +84,9 @@ internal sealed partial class LocalStickTable
             }
         }
     }
+
+    private StickAssignment WithLease(StickKey key, StickAssignment assignment) =>
+        assignment.Status == StickAssignmentStatus.NotStored ? assignment : assignment with { Lease = new StickLease(key, assignment.GroupId, _release) };
 
     private void OpenConnection(StickEntry entry)
     {

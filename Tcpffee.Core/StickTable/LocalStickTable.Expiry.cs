@@ -55,11 +55,11 @@ internal sealed partial class LocalStickTable
     private void RemoveEntry(StickEntry entry)
     {
         _entries.Remove(entry);
+        _ordered.Remove(entry);
+        LeaveGroup(entry);
         if (entry.Open == 0)
         {
             _idle.Remove(entry);
         }
-
-        DecrementGroup(entry.GroupId);
     }
 }

@@ -5,7 +5,7 @@ namespace Tcpffee.StickTable;
 /// Every operation first drops the entries that have expired by now (popping the idle list's head), so counts are
 /// exact and no operation ever sees an expired entry; the periodic sweep only reclaims memory when the table is quiet.
 /// </remarks>
-internal sealed partial class LocalStickTable : IStickTable
+internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
 {
     /// <summary>The longest expiration accepted, keeping timestamp arithmetic far from overflow.</summary>
     public static readonly TimeSpan MaxExpiration = TimeSpan.FromDays(365);
@@ -14,7 +14,9 @@ internal sealed partial class LocalStickTable : IStickTable
     private readonly TimeProvider _time;
     private readonly HashSet<StickEntry> _entries = new(StickEntryComparer.Instance);
     private readonly HashSet<StickEntry>.AlternateLookup<StickKey> _byKey;
-    private readonly Dictionary<int, int> _groupCounts = [];
+    private readonly RankedTree<StickEntry, StickEntryByKey> _ordered = new();
+    private readonly Dictionary<int, RankedTree<StickEntry, StickEntryInGroup>> _groups = [];
+    private readonly Action<StickKey> _release;
     private readonly StickIdleList _idle = new();
     private TimeSpan _expiration;
     private long _expirationTimestamp;
@@ -29,10 +31,8 @@ internal sealed partial class LocalStickTable : IStickTable
         _expiration = expiration;
         _expirationTimestamp = ToTimestampUnits(expiration);
         _maxEntries = maxEntries;
+        _release = Release;
     }
-
-    /// <summary>Gets the clock this table runs on, for converting between its monotonic time and wall-clock time.</summary>
-    public TimeProvider TimeProvider => _time;
 
     /// <summary>Gets how long an entry stays alive after its last connection closes.</summary>
     public TimeSpan Expiration
@@ -99,7 +99,7 @@ internal sealed partial class LocalStickTable : IStickTable
         lock (_lock)
         {
             DropExpired(_time.GetTimestamp());
-            return _groupCounts.GetValueOrDefault(groupId);
+            return _groups.TryGetValue(groupId, out var group) ? group.Count : 0;
         }
     }
 
@@ -137,19 +137,30 @@ internal sealed partial class LocalStickTable : IStickTable
     private long ToTimestampUnits(TimeSpan duration) =>
         (long)((Int128)duration.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
 
-    private void IncrementGroup(int groupId) =>
-        _groupCounts[groupId] = _groupCounts.GetValueOrDefault(groupId) + 1;
-
-    private void DecrementGroup(int groupId)
+    private void AddEntry(StickEntry entry)
     {
-        int count = _groupCounts[groupId] - 1;
-        if (count == 0)
+        _entries.Add(entry);
+        _ordered.Add(entry);
+        JoinGroup(entry);
+    }
+
+    private void JoinGroup(StickEntry entry)
+    {
+        if (!_groups.TryGetValue(entry.GroupId, out var group))
         {
-            _groupCounts.Remove(groupId);
+            _groups[entry.GroupId] = group = new();
         }
-        else
+
+        group.Add(entry);
+    }
+
+    private void LeaveGroup(StickEntry entry)
+    {
+        var group = _groups[entry.GroupId];
+        group.Remove(entry);
+        if (group.Count == 0)
         {
-            _groupCounts[groupId] = count;
+            _groups.Remove(entry.GroupId);
         }
     }
 }

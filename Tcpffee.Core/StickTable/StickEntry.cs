@@ -1,6 +1,6 @@
 namespace Tcpffee.StickTable;
 
-/// <summary>One mutable stick table entry, also a node of the idle list while it has no open connections.</summary>
+/// <summary>One mutable stick table entry: a node of the idle list while it has no open connections, and of the table's two key indexes.</summary>
 /// <remarks>Fields rather than properties to keep it small and obvious; only the owning table touches them, under its lock.</remarks>
 internal sealed class StickEntry(StickKey key, int groupId)
 {
@@ -13,4 +13,10 @@ internal sealed class StickEntry(StickKey key, int groupId)
 
     public StickEntry? Previous;
     public StickEntry? Next;
+
+    /// <summary>Links in the index of every entry by key.</summary>
+    public RankLinks<StickEntry> ByKey;
+
+    /// <summary>Links in the index of this entry's group by key.</summary>
+    public RankLinks<StickEntry> InGroup;
 }

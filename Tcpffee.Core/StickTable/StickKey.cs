@@ -10,7 +10,7 @@ namespace Tcpffee.StickTable;
 /// bytes, then the slice bytes. The tag keeps an IPv4 key with a 12-byte slice distinct from an IPv6 key without one.
 /// <c>default(StickKey)</c> is not a valid key; tables reject it.
 /// </remarks>
-internal readonly partial struct StickKey : IEquatable<StickKey>
+internal readonly partial struct StickKey : IEquatable<StickKey>, IComparable<StickKey>
 {
     /// <summary>The longest slice of the first message a key may carry.</summary>
     public const int MaxSliceLength = 1024;
@@ -112,6 +112,9 @@ internal readonly partial struct StickKey : IEquatable<StickKey>
         _hash == other._hash && Bytes.SequenceEqual(other.Bytes);
 
     public override bool Equals(object? obj) => obj is StickKey other && Equals(other);
+
+    /// <summary>Orders keys by their serialized bytes: IPv4 before IPv6, addresses in numeric order, then by slice.</summary>
+    public int CompareTo(StickKey other) => Bytes.SequenceCompareTo(other.Bytes);
 
     public override int GetHashCode() => _hash;
 

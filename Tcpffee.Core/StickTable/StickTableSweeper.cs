@@ -3,11 +3,11 @@ namespace Tcpffee.StickTable;
 /// <summary>Periodically sweeps expired entries out of a stick table with a single timer.</summary>
 internal sealed class StickTableSweeper : IDisposable
 {
-    private readonly IStickTable _table;
+    private readonly LocalStickTable _table;
     private readonly ITimer _timer;
     private long _totalSwept;
 
-    public StickTableSweeper(IStickTable table, TimeSpan interval, TimeProvider timeProvider)
+    public StickTableSweeper(LocalStickTable table, TimeSpan interval, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(timeProvider);

@@ -50,7 +50,7 @@ internal static class ApiRoutes
     private static RouteHandlerBuilder NoMajority(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Ok<SummaryResponse> Summary(
-        RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, ProxyMetrics metrics, IStickTable table,
+        RoutingState routing, TcpffeeEnvironment environment, ConnectionTracker tracker, ProxyMetrics metrics, IStickTableAdmin table,
         ConfigReloadService reloads, ProcessClock clock, ClusterViews cluster)
     {
         var config = routing.Current.Config;
@@ -103,7 +103,7 @@ internal static class ApiRoutes
             ? Found(views.Find(parsed), $"no live entry for key {key}")
             : BadRequest($"'{key}' is not a key: write the client IP, optionally followed by '|' and the slice");
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetEntry(string key, IStickTable table)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetEntry(string key, IStickTableAdmin table)
     {
         if (!StickKey.TryParse(key, out var parsed))
         {

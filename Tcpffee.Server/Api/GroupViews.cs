@@ -10,11 +10,11 @@ namespace Tcpffee.Api;
 internal sealed class GroupViews
 {
     private readonly RoutingState _routing;
-    private readonly IStickTable _table;
+    private readonly IStickTableAdmin _table;
     private readonly HealthMonitor _health;
     private readonly IHealthElection? _election;
 
-    public GroupViews(RoutingState routing, IStickTable table, HealthMonitor health, IHealthElection? election = null)
+    public GroupViews(RoutingState routing, IStickTableAdmin table, HealthMonitor health, IHealthElection? election = null)
     {
         _routing = routing;
         _table = table;

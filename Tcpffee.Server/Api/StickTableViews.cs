@@ -7,27 +7,20 @@ namespace Tcpffee.Api;
 /// <summary>Builds the API's view of stick table entries.</summary>
 internal sealed class StickTableViews
 {
-    private readonly IStickTable _table;
+    private readonly IStickTableAdmin _table;
 
-    public StickTableViews(IStickTable table)
+    public StickTableViews(IStickTableAdmin table)
     {
         _table = table;
     }
 
     public StickTablePageResponse Page(int? group, int offset, int limit)
     {
-        var entries = _table.Snapshot().Where(e => group is null || e.GroupId == group).ToList();
-        var page = entries
-            .OrderBy(e => e.Key.ToString(), StringComparer.Ordinal)
-            .Skip(offset)
-            .Take(limit)
-            .Select(Describe)
-            .ToList();
-        return new StickTablePageResponse(entries.Count, offset, limit, page);
+        var page = _table.Page(group, offset, limit);
+        return new StickTablePageResponse(page.Total, offset, limit, page.Entries.Select(Describe).ToList());
     }
 
-    public StickEntryResponse? Find(StickKey key) =>
-        _table.Snapshot().Where(e => e.Key == key).Select(Describe).FirstOrDefault();
+    public StickEntryResponse? Find(StickKey key) => _table.Find(key) is { } entry ? Describe(entry) : null;
 
     private StickEntryResponse Describe(StickEntrySnapshot entry)
     {

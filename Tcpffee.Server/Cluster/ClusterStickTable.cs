@@ -13,7 +13,7 @@ namespace Tcpffee.Cluster;
 /// new keys by rendezvous hash. Those assignments are kept here and proposed when the majority is back; the first
 /// committed assignment of a key wins.
 /// </remarks>
-internal sealed partial class ClusterStickTable : IStickTable
+internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 {
     /// <summary>How long a new client waits for its assignment to commit, across an election, before the fallback.</summary>
     public static readonly TimeSpan AssignTimeout = TimeSpan.FromSeconds(2);
@@ -28,6 +28,7 @@ internal sealed partial class ClusterStickTable : IStickTable
     private readonly ConcurrentDictionary<StickKey, int> _provisional = new();
     private readonly ConcurrentDictionary<StickKey, int> _open = new();
     private readonly ConcurrentDictionary<StickKey, byte> _active = new();
+    private readonly Action<StickKey> _release;
     private volatile bool _isolated;
 
     public ClusterStickTable(StickReplica replica, RaftGroup group, ClusterMetrics metrics, ILogger<ClusterStickTable> logger)
@@ -36,6 +37,7 @@ internal sealed partial class ClusterStickTable : IStickTable
         _group = group;
         _metrics = metrics;
         _logger = logger;
+        _release = Release;
     }
 
     /// <summary>Gets whether this node cannot reach the majority and assigns new keys on its own.</summary>
@@ -47,20 +49,15 @@ internal sealed partial class ClusterStickTable : IStickTable
 
     public long Evictions => _replica.State.Evictions;
 
-    public int? Lookup(StickKey key) => Find(key);
-
-    public int? Touch(StickKey key)
+    public StickLease? TryOpen(StickKey key)
     {
-        if (Find(key) is not { } group)
+        if (GroupOf(key) is not { } group)
         {
             return null;
         }
 
-        Opened(key);
-        return group;
+        return Opened(key, group);
     }
-
-    public StickAssignment Assign(StickKey key, int groupId, int? replacing = null) => AssignIsolated(key, groupId, replacing);
 
     public async ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null)
     {
@@ -78,21 +75,19 @@ internal sealed partial class ClusterStickTable : IStickTable
         }
 
         Committed(key, result);
-        Opened(key);
         var status = result.Value != groupId ? StickAssignmentStatus.Existing
             : replacing is null ? StickAssignmentStatus.Assigned : StickAssignmentStatus.Reassigned;
-        return new StickAssignment(result.Value, status);
+        return new StickAssignment(result.Value, status, Opened(key, result.Value));
     }
 
     public StickAssignment AssignIsolated(StickKey key, int groupId, int? replacing = null)
     {
         _provisional[key] = groupId;
         _metrics.FallbackDecision(_group.Name);
-        Opened(key);
-        return new StickAssignment(groupId, replacing is null ? StickAssignmentStatus.Assigned : StickAssignmentStatus.Reassigned);
+        return new StickAssignment(groupId, replacing is null ? StickAssignmentStatus.Assigned : StickAssignmentStatus.Reassigned, Opened(key, groupId));
     }
 
-    public void Release(StickKey key)
+    private void Release(StickKey key)
     {
         _active[key] = 0;
         while (_open.TryGetValue(key, out var count))
@@ -106,34 +101,62 @@ internal sealed partial class ClusterStickTable : IStickTable
 
     public int CountForGroup(int groupId) => _replica.State.CountForGroup(groupId);
 
-    public IReadOnlyList<StickEntrySnapshot> Snapshot()
+    public StickEntrySnapshot? Find(StickKey key)
+    {
+        if (_provisional.TryGetValue(key, out var provisional))
+        {
+            return Describe(key, provisional, _replica.NowMs + (long)_replica.Expiration.TotalMilliseconds);
+        }
+
+        if (_pending.TryGetValue(key, out var pending) && _group.AppliedIndex < pending.Index)
+        {
+            // Committed, not applied here yet: as fresh as an entry can be.
+            return Describe(key, pending.GroupId, _replica.NowMs + (long)_replica.Expiration.TotalMilliseconds);
+        }
+
+        return _replica.State.Find(key) is { } entry
+            ? Describe(key, entry.GroupId, entry.LastActiveMs + (long)_replica.Expiration.TotalMilliseconds)
+            : null;
+    }
+
+    /// <remarks>
+    /// Committed entries come from the replica's key index, in O(page + log n). While cut off from the majority, the
+    /// provisional entries (few, and only then) are merged in by a sorted copy of the whole list.
+    /// </remarks>
+    public StickEntryPage Page(int? groupId, int offset, int limit)
     {
         var expiration = (long)_replica.Expiration.TotalMilliseconds;
-        var list = new List<StickEntrySnapshot>();
-        foreach (var entry in _replica.State.Snapshot())
+        if (_provisional.IsEmpty)
         {
-            if (!_provisional.ContainsKey(entry.Key))
-            {
-                list.Add(Describe(entry.Key, entry.GroupId, entry.LastActiveMs + expiration));
-            }
+            var (total, entries) = _replica.State.Page(groupId, offset, limit);
+            return new StickEntryPage(total, entries.ConvertAll(e => Describe(e.Key, e.GroupId, e.LastActiveMs + expiration)));
         }
 
         var now = _replica.NowMs;
-        foreach (var (key, group) in _provisional)
+        var merged = new List<StickEntrySnapshot>();
+        foreach (var entry in _replica.State.Snapshot())
         {
-            list.Add(Describe(key, group, now + expiration));
+            if ((groupId is null || entry.GroupId == groupId) && !_provisional.ContainsKey(entry.Key))
+            {
+                merged.Add(Describe(entry.Key, entry.GroupId, entry.LastActiveMs + expiration));
+            }
         }
 
-        return list;
+        foreach (var (key, group) in _provisional)
+        {
+            if (groupId is null || group == groupId)
+            {
+                merged.Add(Describe(key, group, now + expiration));
+            }
+        }
+
+        merged.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        return new StickEntryPage(merged.Count, merged.Skip(offset).Take(limit).ToList());
     }
-
-    public bool Remove(StickKey key) => Forget(key) == StickForgetResult.Forgotten;
-
-    public StickForgetResult Forget(StickKey key) => ForgetAsync(key).AsTask().GetAwaiter().GetResult();
 
     public async ValueTask<StickForgetResult> ForgetAsync(StickKey key)
     {
-        if (Find(key) is null)
+        if (GroupOf(key) is null)
         {
             return StickForgetResult.NotFound;
         }
@@ -150,12 +173,6 @@ internal sealed partial class ClusterStickTable : IStickTable
         return result.Status == ProposalStatus.Committed ? StickForgetResult.Forgotten : StickForgetResult.Unavailable;
     }
 
-    /// <summary>Entries of a removed group stay until they expire; the router moves their keys when they return.</summary>
-    public int RemoveGroup(int groupId) => 0;
-
-    /// <summary>Expiry is the leader's decision, taken by <see cref="ExpireAsync"/>.</summary>
-    public int SweepExpired() => 0;
-
     public void Configure(TimeSpan expiration, int maxEntries) => _replica.Configure(expiration, maxEntries);
 
     private StickEntrySnapshot Describe(StickKey key, int groupId, long expiresMs)
@@ -164,7 +181,7 @@ internal sealed partial class ClusterStickTable : IStickTable
         return new StickEntrySnapshot(key, groupId, open, open > 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(expiresMs));
     }
 
-    private int? Find(StickKey key)
+    private int? GroupOf(StickKey key)
     {
         if (_pending.TryGetValue(key, out var pending))
         {
@@ -188,9 +205,10 @@ internal sealed partial class ClusterStickTable : IStickTable
         }
     }
 
-    private void Opened(StickKey key)
+    private StickLease Opened(StickKey key, int groupId)
     {
         _open.AddOrUpdate(key, 1, static (_, count) => count + 1);
         _active[key] = 0;
+        return new StickLease(key, groupId, _release);
     }
 }

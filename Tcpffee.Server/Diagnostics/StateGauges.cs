@@ -9,7 +9,7 @@ namespace Tcpffee.Diagnostics;
 /// <summary>Gauges read from the live state when scraped: open connections, stick entries, group and check states.</summary>
 internal sealed class StateGauges
 {
-    public StateGauges(ProxyMetrics metrics, RoutingState routing, IStickTable table, HealthMonitor health, ConnectionTracker tracker)
+    public StateGauges(ProxyMetrics metrics, RoutingState routing, IStickTableAdmin table, HealthMonitor health, ConnectionTracker tracker)
     {
         var meter = metrics.Meter;
         meter.CreateObservableUpDownCounter("tcpffee.connections.open", () => PerGroup(routing, s => s.OpenConnections), "{connection}", "Client connections open now, by group");

@@ -107,18 +107,20 @@ internal static class TcpffeeHost
         if (topology is null)
         {
             services.AddSingleton(sp => new LocalStickTable(config.Expiration, config.StickTableMaxEntries, sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<LocalStickTable>());
+            services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<LocalStickTable>());
+            services.AddSingleton<IStickTableAdmin>(sp => sp.GetRequiredService<LocalStickTable>());
         }
         else
         {
             services.AddSingleton(topology);
             services.AddSingleton<ClusterMetrics>();
             services.AddSingleton<ClusterNode>();
-            services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
+            services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
+            services.AddSingleton<IStickTableAdmin>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
             services.AddSingleton<IHealthElection>(sp => sp.GetRequiredService<ClusterNode>().Health);
         }
 
-        services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));
+        services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickLeases>()));
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
         services.AddSingleton<ProcessClock>();
         services.AddSingleton<ProxyMetrics>();

@@ -96,10 +96,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         {
             route.State.ConnectionClosed(session.BytesUp, session.BytesDown);
             _metrics.Forwarded(route.GroupId, session.BytesUp, session.BytesDown);
-            if (decision.HoldsEntry)
-            {
-                _router.Table.Release(key);
-            }
+            decision.Lease?.Dispose();
         }
 
         ReportClosed(preamble.Client, key, route.GroupId, route.Backend, session.BytesUp, session.BytesDown, started, outcome);
@@ -154,8 +151,8 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                     LogTransparentFailed(route.GroupId, ex.Message);
                 }
 
-                Release(key, decision);
-                return ((null, decision with { Route = null }), ConnectionOutcome.TransparentFailed);
+                decision.Lease?.Dispose();
+                return ((null, decision with { Route = null, Lease = null }), ConnectionOutcome.TransparentFailed);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
@@ -166,8 +163,8 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                 }
                 if (!decision.IsNewKey)
                 {
-                    Release(key, decision);
-                    return ((null, decision with { Route = null }), ConnectionOutcome.ConnectFailed);
+                    decision.Lease?.Dispose();
+                    return ((null, decision with { Route = null, Lease = null }), ConnectionOutcome.ConnectFailed);
                 }
 
                 tried ??= [];
@@ -178,14 +175,6 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                     return ((null, decision), ConnectionOutcome.ConnectFailed);
                 }
             }
-        }
-    }
-
-    private void Release(StickKey key, RouteDecision decision)
-    {
-        if (decision.HoldsEntry)
-        {
-            _router.Table.Release(key);
         }
     }
 

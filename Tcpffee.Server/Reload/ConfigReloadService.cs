@@ -21,7 +21,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private readonly TcpffeeEnvironment _environment;
     private readonly RoutingState _routing;
     private readonly ProxyListenerManager _listeners;
-    private readonly IStickTable _table;
+    private readonly IStickTableAdmin _table;
     private readonly HealthMonitor _health;
     private readonly TimeProvider _time;
     private readonly ProxyMetrics _metrics;
@@ -36,7 +36,7 @@ internal sealed partial class ConfigReloadService : BackgroundService
     private ReloadResult? _lastResult;
 
     public ConfigReloadService(
-        TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTable table, HealthMonitor health,
+        TcpffeeEnvironment environment, RoutingState routing, ProxyListenerManager listeners, IStickTableAdmin table, HealthMonitor health,
         ProxyMetrics metrics, TimeProvider time, ILogger<ConfigReloadService> logger)
     {
         _metrics = metrics;

@@ -49,7 +49,7 @@ internal sealed class ProxyHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public IStickTable Table => Services.GetRequiredService<IStickTable>();
+    public LocalStickTable Table => Services.GetRequiredService<LocalStickTable>();
 
     public GroupStateRegistry Groups => Services.GetRequiredService<GroupStateRegistry>();
 

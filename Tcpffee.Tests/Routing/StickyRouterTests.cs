@@ -40,7 +40,7 @@ public sealed class StickyRouterTests
         var decision = await router.RouteAsync(TwoGroups(), PortA, Key);
 
         Assert.Equal(RouteStatus.Assigned, decision.Status);
-        Assert.True(decision.HoldsEntry);
+        Assert.True((decision.Lease is not null));
         Assert.True(decision.IsNewKey);
         Assert.Equal(decision.Route!.GroupId, table.Lookup(Key));
         Assert.Equal(1, Assert.Single(table.Snapshot()).OpenConnections);
@@ -90,7 +90,7 @@ public sealed class StickyRouterTests
         var decision = (await router.RouteAsync(model, PortA, Key));
 
         Assert.Equal((1 - group, RouteStatus.Reassigned), (decision.Route!.GroupId, decision.Status));
-        Assert.True(decision.HoldsEntry);
+        Assert.True((decision.Lease is not null));
         Assert.True(decision.IsNewKey);
         var entry = Assert.Single(table.Snapshot());
         Assert.Equal((1 - group, 2), (entry.GroupId, entry.OpenConnections));
@@ -141,7 +141,7 @@ public sealed class StickyRouterTests
 
         Assert.Equal(RouteStatus.NoEligibleGroup, decision.Status);
         Assert.Null(decision.Route);
-        Assert.False(decision.HoldsEntry);
+        Assert.False((decision.Lease is not null));
         Assert.Equal(0, table.Count);
     }
 
@@ -192,7 +192,7 @@ public sealed class StickyRouterTests
 
         Assert.Equal(RouteStatus.NotStored, decision.Status);
         Assert.NotNull(decision.Route);
-        Assert.False(decision.HoldsEntry);
+        Assert.False((decision.Lease is not null));
         Assert.True(decision.IsNewKey);
         Assert.Null(table.Lookup(Key));
         Assert.Equal(OtherKey, Assert.Single(table.Snapshot()).Key);

@@ -87,14 +87,14 @@ public sealed class LocalStickTableExpiryTests
     }
 
     [Fact]
-    public void Remove_ExpiredEntry_ReturnsFalse()
+    public void Forget_ExpiredEntry_NotFound()
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 1);
         table.Release(Key("10.0.0.1"));
         _clock.Time.Advance(Expiration);
 
-        Assert.False(table.Remove(Key("10.0.0.1")));
+        Assert.Equal(StickForgetResult.NotFound, table.Forget(Key("10.0.0.1")));
     }
 
     [Fact]

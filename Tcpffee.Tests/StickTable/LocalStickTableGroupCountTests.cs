@@ -63,19 +63,20 @@ public sealed class LocalStickTableGroupCountTests
     }
 
     [Fact]
-    public void CountForGroup_AfterRemove_Decrements()
+    public void CountForGroup_AfterForget_Decrements()
     {
         var table = _clock.NewTable();
         table.Assign(Key(1), 1);
         table.Assign(Key(2), 1);
+        table.Release(Key(1));
 
-        table.Remove(Key(1));
+        table.Forget(Key(1));
 
         Assert.Equal(1, table.CountForGroup(1));
     }
 
     [Fact]
-    public void RemoveGroup_MixedGroups_RemovesOnlyThatGroup()
+    public void CountForGroup_AfterReassign_MovesBetweenGroups()
     {
         var table = _clock.NewTable();
         table.Assign(Key(1), 1);
@@ -83,12 +84,12 @@ public sealed class LocalStickTableGroupCountTests
         table.Release(Key(2));
         table.Assign(Key(3), 2);
 
-        Assert.Equal(2, table.RemoveGroup(1));
+        table.Assign(Key(2), 2, replacing: 1);
 
-        Assert.Equal(0, table.CountForGroup(1));
-        Assert.Equal(1, table.CountForGroup(2));
-        Assert.Equal(1, table.Count);
-        Assert.Equal(0, table.RemoveGroup(1));
+        Assert.Equal(1, table.CountForGroup(1));
+        Assert.Equal(2, table.CountForGroup(2));
+        Assert.Equal([Key(2), Key(3)], table.Page(2, 0, 10).Entries.Select(e => e.Key));
+        Assert.Equal(3, table.Count);
     }
 
     [Fact]

@@ -130,16 +130,19 @@ public sealed class LocalStickTableTests
     }
 
     [Fact]
-    public void Remove_EntryWithOpenConnections_RemovesItAndLaterReleaseIsHarmless()
+    public void Forget_EntryWithOpenConnections_KeptUntilTheyCloseAndLaterReleaseIsHarmless()
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 3);
 
-        Assert.True(table.Remove(Key("10.0.0.1")));
+        Assert.Equal(StickForgetResult.InUse, table.Forget(Key("10.0.0.1")));
+        Assert.Equal(3, table.Lookup(Key("10.0.0.1")));
+        table.Release(Key("10.0.0.1"));
+        Assert.Equal(StickForgetResult.Forgotten, table.Forget(Key("10.0.0.1")));
         table.Release(Key("10.0.0.1"));
 
         Assert.Null(table.Lookup(Key("10.0.0.1")));
-        Assert.False(table.Remove(Key("10.0.0.1")));
+        Assert.Equal(StickForgetResult.NotFound, table.Forget(Key("10.0.0.1")));
         Assert.Equal(0, table.Count);
     }
 

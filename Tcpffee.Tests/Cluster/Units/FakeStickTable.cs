@@ -6,7 +6,7 @@ namespace Tcpffee.Tests.Cluster.Units;
 /// An in-memory stick table that can play a replicated table cut off from its majority: <see cref="AssignAsync"/>
 /// answers <see cref="StickAssignmentStatus.Isolated"/> while <see cref="Isolated"/> is set. It records the calls the router makes.
 /// </summary>
-internal sealed class FakeStickTable : IStickTable
+internal sealed class FakeStickTable : IStickLeases
 {
     private readonly Dictionary<StickKey, (int GroupId, int Open)> _entries = [];
 
@@ -30,16 +30,12 @@ internal sealed class FakeStickTable : IStickTable
 
     public int Count => _entries.Count;
 
-    public TimeSpan Expiration => TimeSpan.FromMinutes(1);
-
-    public long Evictions => 0;
-
     /// <summary>Puts an entry in the table directly, with no open connection.</summary>
     public void Seed(StickKey key, int groupId) => _entries[key] = (groupId, 0);
 
     public int? Lookup(StickKey key) => _entries.TryGetValue(key, out var entry) ? entry.GroupId : null;
 
-    public int? Touch(StickKey key)
+    public StickLease? TryOpen(StickKey key)
     {
         if (!_entries.TryGetValue(key, out var entry))
         {
@@ -47,21 +43,21 @@ internal sealed class FakeStickTable : IStickTable
         }
 
         _entries[key] = (entry.GroupId, entry.Open + 1);
-        return entry.GroupId;
+        return new StickLease(key, entry.GroupId, Release);
     }
 
-    public StickAssignment Assign(StickKey key, int groupId, int? replacing = null)
+    private StickAssignment Assign(StickKey key, int groupId, int? replacing = null)
     {
         if (_entries.TryGetValue(key, out var entry) && entry.GroupId != replacing)
         {
             _entries[key] = (entry.GroupId, entry.Open + 1);
-            return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing);
+            return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing, new StickLease(key, entry.GroupId, Release));
         }
 
         var open = _entries.TryGetValue(key, out entry) ? entry.Open : 0;
         var status = _entries.ContainsKey(key) ? StickAssignmentStatus.Reassigned : StickAssignmentStatus.Assigned;
         _entries[key] = (groupId, open + 1);
-        return new StickAssignment(groupId, status);
+        return new StickAssignment(groupId, status, new StickLease(key, groupId, Release));
     }
 
     public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null)
@@ -70,7 +66,7 @@ internal sealed class FakeStickTable : IStickTable
         if (!Isolated && CommittedElsewhere.Remove(key, out var committed) && committed != replacing)
         {
             _entries[key] = (committed, 1);
-            return ValueTask.FromResult(new StickAssignment(committed, StickAssignmentStatus.Existing));
+            return ValueTask.FromResult(new StickAssignment(committed, StickAssignmentStatus.Existing, new StickLease(key, committed, Release)));
         }
 
         return ValueTask.FromResult(Isolated ? new StickAssignment(groupId, StickAssignmentStatus.Isolated) : Assign(key, groupId, replacing));
@@ -82,7 +78,7 @@ internal sealed class FakeStickTable : IStickTable
         return IsolatedAnswer is { } answer ? answer(key, groupId, replacing) : Assign(key, groupId, replacing);
     }
 
-    public void Release(StickKey key)
+    private void Release(StickKey key)
     {
         Releases.Add(key);
         if (_entries.TryGetValue(key, out var entry))
@@ -92,24 +88,4 @@ internal sealed class FakeStickTable : IStickTable
     }
 
     public int CountForGroup(int groupId) => EntriesByGroup.GetValueOrDefault(groupId);
-
-    public IReadOnlyList<StickEntrySnapshot> Snapshot() =>
-        [.. _entries.Select(e => new StickEntrySnapshot(e.Key, e.Value.GroupId, e.Value.Open, null))];
-
-    public bool Remove(StickKey key) => _entries.Remove(key);
-
-    public StickForgetResult Forget(StickKey key) => _entries.Remove(key) ? StickForgetResult.Forgotten : StickForgetResult.NotFound;
-
-    public int RemoveGroup(int groupId)
-    {
-        var keys = _entries.Where(e => e.Value.GroupId == groupId).Select(e => e.Key).ToList();
-        keys.ForEach(k => _entries.Remove(k));
-        return keys.Count;
-    }
-
-    public int SweepExpired() => 0;
-
-    public void Configure(TimeSpan expiration, int maxEntries)
-    {
-    }
 }

@@ -48,7 +48,7 @@ public sealed class IsolatedRoutingTests
         Assert.Equal((key, leastLoaded, (int?)null), Assert.Single(_table.AssignAsyncCalls));
         Assert.Equal((key, rendezvous, (int?)null), Assert.Single(_table.AssignIsolatedCalls));
         Assert.Equal((rendezvous, RouteStatus.Assigned), (decision.Route!.GroupId, decision.Status));
-        Assert.True(decision.HoldsEntry);
+        Assert.True((decision.Lease is not null));
         Assert.Equal(rendezvous, _table.Lookup(key));
     }
 

@@ -39,7 +39,7 @@ internal sealed class InProcessProxy : IAsyncDisposable
 
     public RoutingState Routing => Services.GetRequiredService<RoutingState>();
 
-    public IStickTable Table => Services.GetRequiredService<IStickTable>();
+    public LocalStickTable Table => Services.GetRequiredService<LocalStickTable>();
 
     /// <summary>The proxied listener (configured port 0) as actually bound.</summary>
     public IPEndPoint EndPoint => (IPEndPoint)Services.GetRequiredService<ProxyListenerManager>().EndPoints.Single();

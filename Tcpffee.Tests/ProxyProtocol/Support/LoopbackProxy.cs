@@ -71,7 +71,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     /// <summary>Every log line so far, for failure messages.</summary>
     public string Logs => _logs.Text;
 
-    public IReadOnlyList<StickEntrySnapshot> StickEntries => _app.Services.GetRequiredService<IStickTable>().Snapshot();
+    public IReadOnlyList<StickEntrySnapshot> StickEntries => _app.Services.GetRequiredService<LocalStickTable>().Snapshot();
 
     /// <summary>A configuration with the given groups, listening on 127.0.0.1, entries kept a minute, nothing waited for at stop.</summary>
     public static TcpffeeConfig Config(params GroupConfig[] groups) => new()
