@@ -1,3 +1,5 @@
+using Tcpffee.Hosting;
+
 namespace Tcpffee.Cluster;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Tcpffee.Cluster;
 /// write-ahead logs: a faulted log cannot recover in place, so the process exits with code 3 for its supervisor.
 /// </summary>
 internal sealed partial class ClusterService(
-    ClusterNode node, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ClusterService> logger) : IHostedService, IDisposable
+    ClusterNode node, TimeProvider time, ProcessExitCode exitCode, IHostApplicationLifetime lifetime, ILogger<ClusterService> logger) : IHostedService, IDisposable
 {
     /// <summary>The exit code after a write-ahead log fault.</summary>
     public const int WalFaultExitCode = 3;
@@ -42,7 +44,7 @@ internal sealed partial class ClusterService(
     {
         var fault = await group.WaitForFaultAsync(cancellation).ConfigureAwait(false);
         LogWalFaulted(group.Name, fault.Message);
-        Environment.ExitCode = WalFaultExitCode;
+        exitCode.Request(WalFaultExitCode);
         lifetime.StopApplication();
     }
 

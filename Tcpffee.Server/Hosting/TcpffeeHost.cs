@@ -1,20 +1,14 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tcpffee.Api;
 using Tcpffee.Cli;
 using Tcpffee.Cluster;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
-using Tcpffee.Lifecycle;
 using Tcpffee.Listeners;
-using Tcpffee.Model;
 using Tcpffee.Persistence;
 using Tcpffee.Reload;
-using Tcpffee.Routing;
-using Tcpffee.StickTable;
 
 namespace Tcpffee.Hosting;
 
@@ -40,12 +34,14 @@ internal static class TcpffeeHost
             return 1;
         }
 
+        // Resolved before the run: RunAsync disposes the host's services when it returns.
+        var exitCode = app.Services.GetRequiredService<ProcessExitCode>();
         try
         {
             await app.RunAsync(cancellation).ConfigureAwait(false);
 
             // Zero, unless a part of the host asked for a restart (a faulted Raft log exits with 3).
-            return Environment.ExitCode;
+            return exitCode.Value;
         }
         catch (InvalidOperationException ex) when (!cancellation.IsCancellationRequested)
         {
@@ -96,63 +92,26 @@ internal static class TcpffeeHost
             k.Listen(config.StatsBindSocket);
         });
 
-        var services = builder.Services;
-        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(environment);
-        services.AddSingleton(config);
-        services.AddSingleton<GroupStateRegistry>();
-        services.AddSingleton(sp => new RoutingState(config, sp.GetRequiredService<GroupStateRegistry>()));
+        // Hosted services start in the order they are added and stop in reverse: PID file, state (stick table, then
+        // health), listeners, reloads; so a stop drains the listeners, then saves the state, then removes the PID file.
         var topology = ClusterTopology.Resolve(config.Peers, environment.NodeMac, ClusterTopology.LocalMacs());
+        var services = builder.Services;
+        services.AddTcpffeeProxy(environment, config);
+
+        // Before any state or listener, so the meter provider listens before the first connection is counted.
+        services.AddTcpffeeApi();
         if (topology is null)
         {
-            services.AddSingleton(sp => new LocalStickTable(config.Expiration, config.StickTableMaxEntries, sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<LocalStickTable>());
-            services.AddSingleton<IStickTableAdmin>(sp => sp.GetRequiredService<LocalStickTable>());
+            services.AddLocalState(config);
         }
         else
         {
-            services.AddSingleton(topology);
-            services.AddSingleton<ClusterMetrics>();
-            services.AddSingleton<ClusterNode>();
-            services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
-            services.AddSingleton<IStickTableAdmin>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
-            services.AddSingleton<IHealthElection>(sp => sp.GetRequiredService<ClusterNode>().Health);
+            services.AddClusterState(topology);
         }
 
-        services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickLeases>()));
-        services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
-        services.AddSingleton<ProcessClock>();
-        services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<StateGauges>();
-        services.AddSingleton<ConnectionTracker>();
-        services.AddSingleton<GroupViews>();
-        services.AddSingleton<StickTableViews>();
-        services.AddSingleton(sp => new ClusterViews(sp.GetService<ClusterNode>()));
-        services.AddProblemDetails();
-        services.AddTcpffeeApiDocument();
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyMetrics.MeterName).AddPrometheusExporter());
-        services.AddSingleton<ProxyListenerManager>();
-        services.AddHealthChecks().AddCheck<ProxyHealthCheck>("proxy");
-
-        // Start order is PID file, state (stick table, then health), listeners; the host stops them in reverse:
-        // drain, save, remove the PID file.
-        services.AddHostedService<PidFileService>();
-        if (topology is null)
-        {
-            services.AddHostedService<StickTablePersistenceService>();
-        }
-        else
-        {
-            // The Raft logs replace the stick table file, and the groups must be up before the listeners.
-            services.AddHostedService<ClusterService>();
-        }
-
-        services.AddSingleton<HealthMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
-        services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());
-        services.AddSingleton<ConfigReloadService>();
-        services.AddHostedService(sp => sp.GetRequiredService<ConfigReloadService>());
+        services.AddTcpffeeHealth();
+        services.AddTcpffeeListeners();
+        services.AddTcpffeeReload();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -168,6 +127,8 @@ internal static class TcpffeeHost
             HostLog.Started(logger, Version, Environment.ProcessId, ports, config.StatsBindSocket);
         });
         app.Lifetime.ApplicationStopped.Register(() => HostLog.Stopped(logger));
+
+        // Built now for what their constructors do: the clock starts counting uptime, the gauges join the meter.
         app.Services.GetRequiredService<ProcessClock>();
         app.Services.GetRequiredService<StateGauges>();
         app.UseTcpffeeApiDocument();

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Tcpffee.Cluster;
 using Tcpffee.Configuration;
+using Tcpffee.StickTable;
 using Tcpffee.Tests.Cluster.Support;
 using Tcpffee.Tests.Common;
 
@@ -58,7 +59,7 @@ public sealed class ClusterInProcessTests
             Assert.True(reached.Distinct().Count() == 1, $"127.0.0.{Client} reached {string.Join(", ", reached)} through hosts 1, 2, 3");
             var group = TestCluster.GroupOf(reached[0]);
             var key = ProxyHost.KeyOf(Client);
-            await Eventually.HoldsAsync(() => hosts.All(h => h.Table.Lookup(key) == group), $"every host's replica holds {key} in group {group}");
+            await Eventually.HoldsAsync(() => hosts.All(h => h.Services.GetRequiredService<IStickTableAdmin>().Lookup(key) == group), $"every host's replica holds {key} in group {group}");
         }
         finally
         {

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Connections;
+using Tcpffee.Configuration;
+using Tcpffee.Diagnostics;
+using Tcpffee.Lifecycle;
+using Tcpffee.Listeners;
+using Tcpffee.Model;
+using Tcpffee.Routing;
+using Tcpffee.StickTable;
+
+namespace Tcpffee.Hosting;
+
+/// <summary>Registers the data path: routing state, key building, the router, the listeners and their metrics.</summary>
+internal static class ProxyServiceCollectionExtensions
+{
+    /// <summary>Adds the proxy's core. The stick table's ports come from <c>AddLocalState</c> or <c>AddClusterState</c>.</summary>
+    public static IServiceCollection AddTcpffeeProxy(this IServiceCollection services, TcpffeeEnvironment environment, TcpffeeConfig config)
+    {
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProcessExitCode>();
+        services.AddSingleton(environment);
+        services.AddSingleton(config);
+        services.AddSingleton<GroupStateRegistry>();
+        services.AddSingleton(sp => new RoutingState(config, sp.GetRequiredService<GroupStateRegistry>()));
+        services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickLeases>()));
+        services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<ProxyListenerManager>();
+
+        // The first hosted service: the PID file exists before anything listens and is removed after everything stopped.
+        services.AddHostedService<PidFileService>();
+        return services;
+    }
+
+    /// <summary>Opens the proxied ports; added after the state services, so the host starts them last and stops them first.</summary>
+    public static IServiceCollection AddTcpffeeListeners(this IServiceCollection services)
+    {
+        services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());
+        return services;
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Tcpffee.Bench.StickTable.StickTableAdminBenchmarks).Assembly).Run(args);
