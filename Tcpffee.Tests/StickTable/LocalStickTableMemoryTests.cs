@@ -9,8 +9,9 @@ public sealed class LocalStickTableMemoryTests(ITestOutputHelper output)
 {
     private const int Entries = 1_000_000;
 
-    // Measured about 124 bytes per IPv4 entry (.NET 10, x64); the bound is 1.5x that.
-    private const double MaxBytesPerEntry = 185;
+    // Measured about 172 bytes per IPv4 entry (.NET 10, x64): 124 for the entry, its key and the hash set, and 48 for
+    // its links in the two key indexes that serve the API's pages. The bound leaves about 15 % for runtime variation.
+    private const double MaxBytesPerEntry = 200;
 
     [Fact]
     [Trait("Category", "Memory")]
