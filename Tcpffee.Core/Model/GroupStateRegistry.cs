@@ -10,8 +10,6 @@ internal sealed class GroupStateRegistry
 
     public GroupState Get(int groupId) => _states.GetOrAdd(groupId, static id => new GroupState(id));
 
-    public bool TryGet(int groupId, out GroupState? state) => _states.TryGetValue(groupId, out state);
-
     /// <summary>Applies the configured status of every group in <paramref name="config"/>.</summary>
     public void Apply(TcpffeeConfig config)
     {

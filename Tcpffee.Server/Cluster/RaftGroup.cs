@@ -43,7 +43,6 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         _time = time;
         _metrics = metrics;
         _logger = loggers.CreateLogger($"Tcpffee.Cluster.{name}");
-        LogsPort = logsBind.Port;
         ProposalsPort = proposalsBind.Port;
 
         var directory = Path.Combine(dataDir, name);
@@ -83,8 +82,6 @@ internal sealed partial class RaftGroup : IAsyncDisposable
     }
 
     public string Name { get; }
-
-    public int LogsPort { get; }
 
     public int ProposalsPort { get; }
 

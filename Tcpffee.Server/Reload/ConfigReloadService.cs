@@ -31,8 +31,6 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PosixSignalRegistration? _signal;
-    private long _applied;
-    private long _rejected;
     private ReloadResult? _lastResult;
 
     public ConfigReloadService(
@@ -48,9 +46,6 @@ internal sealed partial class ConfigReloadService : BackgroundService
         _table = table;
         _logger = logger;
     }
-
-    /// <summary>How many reloads were applied and how many were refused, for operators and tests.</summary>
-    public (long Applied, long Rejected) Counts => (Interlocked.Read(ref _applied), Interlocked.Read(ref _rejected));
 
     /// <summary>The last reload's outcome, or null before the first one.</summary>
     public ReloadResult? LastResult
@@ -158,7 +153,6 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
         _health.Reconcile(next);
         var summary = $"ports added [{string.Join(", ", change.Added)}], removed [{string.Join(", ", change.Removed)}]; {ConfigDifference.DescribeGroups(previous, next)}";
-        Interlocked.Increment(ref _applied);
         _metrics.Reloaded(applied: true);
         LastResult = new ReloadResult(_time.GetUtcNow(), true, summary, []);
         LogApplied(path, summary);
@@ -166,7 +160,6 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     private void Refuse(string reason, IReadOnlyList<string> errors)
     {
-        Interlocked.Increment(ref _rejected);
         _metrics.Reloaded(applied: false);
         LastResult = new ReloadResult(_time.GetUtcNow(), false, reason, errors);
         LogRejected(reason, _environment.ConfigPath);
