@@ -1,9 +1,9 @@
 namespace Tcpffee.StickTable;
 
-// Connection lifecycle operations: touch, assign and release; the leases of the data path's port wrap them.
+// Connection lifecycle operations: open an existing entry, assign and release; the leases of the data path's port wrap them.
 internal sealed partial class LocalStickTable
 {
-    public StickLease? TryOpen(StickKey key) => Touch(key) is { } groupId ? new StickLease(key, groupId, _release) : null;
+    public StickLease? TryOpen(StickKey key) => OpenExisting(key) is { } groupId ? new StickLease(key, groupId, _release) : null;
 
     public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null) =>
         ValueTask.FromResult(WithLease(key, Assign(key, groupId, replacing)));
@@ -13,7 +13,7 @@ internal sealed partial class LocalStickTable
 
     /// <summary>Records a connection opening on the alive entry for <paramref name="key"/> and returns its group, or null if there is none.</summary>
     /// <remarks>The caller owes one <see cref="Release"/>; connections go through <see cref="TryOpen"/>, which owes it for them.</remarks>
-    public int? Touch(StickKey key)
+    public int? OpenExisting(StickKey key)
     {
         ThrowIfDefault(key);
         lock (_lock)

@@ -36,7 +36,7 @@ public sealed class LocalStickTableBoundTests
         table.Assign(Key(2), 1);
         table.Release(Key(1));
         table.Release(Key(2));
-        table.Touch(Key(1));
+        table.OpenExisting(Key(1));
         table.Release(Key(1));
 
         table.Assign(Key(3), 1);

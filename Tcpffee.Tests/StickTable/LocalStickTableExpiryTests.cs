@@ -42,7 +42,7 @@ public sealed class LocalStickTableExpiryTests
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 1);
-        table.Touch(Key("10.0.0.1"));
+        table.OpenExisting(Key("10.0.0.1"));
         table.Release(Key("10.0.0.1"));
         _clock.Time.Advance(Expiration * 2);
         table.Release(Key("10.0.0.1"));
@@ -54,14 +54,14 @@ public sealed class LocalStickTableExpiryTests
     }
 
     [Fact]
-    public void Touch_BeforeExpiry_CancelsCountdown()
+    public void OpenExisting_BeforeExpiry_CancelsCountdown()
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 1);
         table.Release(Key("10.0.0.1"));
         _clock.Time.Advance(Expiration - Tick);
 
-        Assert.Equal(1, table.Touch(Key("10.0.0.1")));
+        Assert.Equal(1, table.OpenExisting(Key("10.0.0.1")));
         _clock.Time.Advance(Expiration * 3);
         Assert.Equal(1, table.Lookup(Key("10.0.0.1")));
 
@@ -79,7 +79,7 @@ public sealed class LocalStickTableExpiryTests
         _clock.Time.Advance(Expiration);
 
         Assert.Equal(1, table.StoredCount);
-        Assert.Null(table.Touch(Key("10.0.0.1")));
+        Assert.Null(table.OpenExisting(Key("10.0.0.1")));
         Assert.Equal(new StickAssignment(2, StickAssignmentStatus.Assigned), table.Assign(Key("10.0.0.1"), 2, replacing: 1));
         Assert.Equal(1, table.Count);
         Assert.Equal(0, table.CountForGroup(1));

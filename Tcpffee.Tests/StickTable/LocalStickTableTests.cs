@@ -58,21 +58,21 @@ public sealed class LocalStickTableTests
     }
 
     [Fact]
-    public void Touch_AbsentKey_ReturnsNullAndStoresNothing()
+    public void OpenExisting_AbsentKey_ReturnsNullAndStoresNothing()
     {
         var table = _clock.NewTable();
 
-        Assert.Null(table.Touch(Key("10.0.0.1")));
+        Assert.Null(table.OpenExisting(Key("10.0.0.1")));
         Assert.Equal(0, table.Count);
     }
 
     [Fact]
-    public void Touch_AliveEntry_ReturnsGroupAndCountsConnection()
+    public void OpenExisting_AliveEntry_ReturnsGroupAndCountsConnection()
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 3);
 
-        Assert.Equal(3, table.Touch(Key("10.0.0.1")));
+        Assert.Equal(3, table.OpenExisting(Key("10.0.0.1")));
         Assert.Equal(2, Assert.Single(table.Snapshot()).OpenConnections);
     }
 
@@ -93,7 +93,7 @@ public sealed class LocalStickTableTests
     {
         var table = _clock.NewTable();
         table.Assign(Key("10.0.0.1"), 3);
-        table.Touch(Key("10.0.0.1"));
+        table.OpenExisting(Key("10.0.0.1"));
         _clock.Time.Advance(TimeSpan.FromMinutes(5));
 
         table.Release(Key("10.0.0.1"));
