@@ -11,8 +11,7 @@ internal sealed class ReplicatedStickState
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<StickKey, ReplicatedStickSlot> _entries = [];
-    private readonly RankedTree<ReplicatedStickSlot, ReplicatedStickSlotByKey> _ordered = new();
-    private readonly Dictionary<int, RankedTree<ReplicatedStickSlot, ReplicatedStickSlotInGroup>> _groups = [];
+    private readonly StickKeyIndex<ReplicatedStickSlot, ReplicatedStickSlotByKey, ReplicatedStickSlotInGroup> _index = new(static slot => slot.GroupId);
     private long _expirationMs;
 
     public int Count
@@ -49,7 +48,7 @@ internal sealed class ReplicatedStickState
     {
         lock (_lock)
         {
-            return _groups.TryGetValue(groupId, out var group) ? group.Count : 0;
+            return _index.CountForGroup(groupId);
         }
     }
 
@@ -76,18 +75,7 @@ internal sealed class ReplicatedStickState
         var slots = new List<ReplicatedStickSlot>(Math.Min(limit, 1024));
         lock (_lock)
         {
-            int total = 0;
-            if (groupId is not { } id)
-            {
-                total = _ordered.Count;
-                _ordered.CopyRange(offset, limit, slots);
-            }
-            else if (_groups.TryGetValue(id, out var group))
-            {
-                total = group.Count;
-                group.CopyRange(offset, limit, slots);
-            }
-
+            int total = _index.Page(groupId, offset, limit, slots);
             return (total, slots.ConvertAll(slot => slot.ToEntry()));
         }
     }
@@ -170,10 +158,10 @@ internal sealed class ReplicatedStickState
             return;
         }
 
-        LeaveGroup(entry);
+        _index.Leave(entry);
         entry.GroupId = groupId;
         entry.LastActiveMs = time;
-        JoinGroup(entry);
+        _index.Join(entry);
     }
 
     private void ApplyExpire(long time, long expirationMs, int maxEntries)
@@ -216,36 +204,14 @@ internal sealed class ReplicatedStickState
     private void AddEntry(ReplicatedStickSlot entry)
     {
         _entries.Add(entry.Key, entry);
-        _ordered.Add(entry);
-        JoinGroup(entry);
+        _index.Add(entry);
     }
 
     private void RemoveEntry(StickKey key)
     {
         if (_entries.Remove(key, out var entry))
         {
-            _ordered.Remove(entry);
-            LeaveGroup(entry);
-        }
-    }
-
-    private void JoinGroup(ReplicatedStickSlot entry)
-    {
-        if (!_groups.TryGetValue(entry.GroupId, out var group))
-        {
-            _groups[entry.GroupId] = group = new();
-        }
-
-        group.Add(entry);
-    }
-
-    private void LeaveGroup(ReplicatedStickSlot entry)
-    {
-        var group = _groups[entry.GroupId];
-        group.Remove(entry);
-        if (group.Count == 0)
-        {
-            _groups.Remove(entry.GroupId);
+            _index.Remove(entry);
         }
     }
 
@@ -277,8 +243,7 @@ internal sealed class ReplicatedStickState
         lock (_lock)
         {
             _entries.Clear();
-            _ordered.Clear();
-            _groups.Clear();
+            _index.Clear();
             _expirationMs = BinaryPrimitives.ReadInt64LittleEndian(bytes);
             var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
             bytes = bytes[12..];

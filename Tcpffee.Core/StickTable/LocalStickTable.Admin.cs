@@ -24,22 +24,7 @@ internal sealed partial class LocalStickTable
             long now = _time.GetTimestamp();
             DateTimeOffset wallNow = _time.GetUtcNow();
             DropExpired(now);
-            int total;
-            if (groupId is not { } id)
-            {
-                total = _ordered.Count;
-                _ordered.CopyRange(offset, limit, found);
-            }
-            else if (_groups.TryGetValue(id, out var group))
-            {
-                total = group.Count;
-                group.CopyRange(offset, limit, found);
-            }
-            else
-            {
-                total = 0;
-            }
-
+            int total = _index.Page(groupId, offset, limit, found);
             var page = new StickEntrySnapshot[found.Count];
             for (int i = 0; i < page.Length; i++)
             {

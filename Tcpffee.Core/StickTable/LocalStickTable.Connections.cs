@@ -45,9 +45,9 @@ internal sealed partial class LocalStickTable
                     return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing);
                 }
 
-                LeaveGroup(entry);
+                _index.Leave(entry);
                 entry.GroupId = groupId;
-                JoinGroup(entry);
+                _index.Join(entry);
                 return new StickAssignment(groupId, StickAssignmentStatus.Reassigned);
             }
 

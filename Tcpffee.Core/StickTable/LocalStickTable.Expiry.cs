@@ -55,8 +55,7 @@ internal sealed partial class LocalStickTable
     private void RemoveEntry(StickEntry entry)
     {
         _entries.Remove(entry);
-        _ordered.Remove(entry);
-        LeaveGroup(entry);
+        _index.Remove(entry);
         if (entry.Open == 0)
         {
             _idle.Remove(entry);

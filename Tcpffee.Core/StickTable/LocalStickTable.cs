@@ -14,8 +14,7 @@ internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
     private readonly TimeProvider _time;
     private readonly HashSet<StickEntry> _entries = new(StickEntryComparer.Instance);
     private readonly HashSet<StickEntry>.AlternateLookup<StickKey> _byKey;
-    private readonly RankedTree<StickEntry, StickEntryByKey> _ordered = new();
-    private readonly Dictionary<int, RankedTree<StickEntry, StickEntryInGroup>> _groups = [];
+    private readonly StickKeyIndex<StickEntry, StickEntryByKey, StickEntryInGroup> _index = new(static entry => entry.GroupId);
     private readonly Action<StickKey> _release;
     private readonly StickIdleList _idle = new();
     private TimeSpan _expiration;
@@ -99,7 +98,7 @@ internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
         lock (_lock)
         {
             DropExpired(_time.GetTimestamp());
-            return _groups.TryGetValue(groupId, out var group) ? group.Count : 0;
+            return _index.CountForGroup(groupId);
         }
     }
 
@@ -140,27 +139,6 @@ internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
     private void AddEntry(StickEntry entry)
     {
         _entries.Add(entry);
-        _ordered.Add(entry);
-        JoinGroup(entry);
-    }
-
-    private void JoinGroup(StickEntry entry)
-    {
-        if (!_groups.TryGetValue(entry.GroupId, out var group))
-        {
-            _groups[entry.GroupId] = group = new();
-        }
-
-        group.Add(entry);
-    }
-
-    private void LeaveGroup(StickEntry entry)
-    {
-        var group = _groups[entry.GroupId];
-        group.Remove(entry);
-        if (group.Count == 0)
-        {
-            _groups.Remove(entry.GroupId);
-        }
+        _index.Add(entry);
     }
 }
