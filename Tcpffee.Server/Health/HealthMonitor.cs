@@ -7,38 +7,38 @@ namespace Tcpffee.Health;
 
 /// <summary>
 /// Runs every configured health check on its own schedule (every <c>interval</c>, starting at once with a small jitter),
-/// counts rise and fall, tells each group what its checks ask of routing, and saves every check's state.
-/// Checks can be added, removed or kept while running; kept checks keep their counters.
+/// counts rise and fall, tells each group what its checks ask of routing, and has <see cref="HealthStateStore"/> save
+/// every check's state. Checks can be added, removed or kept while running; kept checks keep their counters.
 /// </summary>
 internal sealed partial class HealthMonitor : IHostedService, IDisposable
 {
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
-
     private readonly RoutingState _routing;
     private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<HealthMonitor> _logger;
-    private readonly string _savePath;
+    private readonly HealthStateStore _store;
+    private readonly GroupOverrides _overrides;
     private readonly HttpMessageInvoker _http = HttpProbe.CreateClient();
     private readonly Lock _lock = new();
     private readonly IHealthElection? _election;
     private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
     private readonly Dictionary<int, GroupStatus> _groupStatus = [];
-    private readonly Dictionary<int, GroupStatus> _overrides = [];
     private IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> _restored = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
-    private ITimer? _saveTimer;
-    private int _dirty;
+
+    // What the store saves, published on every change of the set of checks: it is read without the lock.
+    private volatile RunningCheck[] _published = [];
 
     public HealthMonitor(
-        RoutingState routing, TcpffeeEnvironment environment, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger,
+        RoutingState routing, HealthStateStore store, GroupOverrides overrides, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger,
         IHealthElection? election = null)
     {
+        _store = store;
+        _overrides = overrides;
         _election = election;
         _metrics = metrics;
         _routing = routing;
         _time = time;
         _logger = logger;
-        _savePath = environment.HealthCheckSavePath;
     }
 
     /// <summary>A copy of every running check, for the API and the proxy's own health.</summary>
@@ -55,27 +55,12 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _restored = HealthStateFile.Load(_savePath, out var error, out var overrides);
-        foreach (var (groupId, status) in overrides)
-        {
-            _overrides[groupId] = status;
-            _routing.Groups.Get(groupId).SetAdmin(status);
-        }
-
-        if (error is not null)
-        {
-            LogRestoreFailed(_savePath, error);
-        }
-        else if (_restored.Count > 0)
-        {
-            LogRestored(_restored.Count, _savePath);
-        }
-
-        _saveTimer = _time.CreateTimer(static s => ((HealthMonitor)s!).SaveIfDirty(), this, SaveDelay, SaveDelay);
+        _restored = _store.Load().Checks;
+        _overrides.Start();
+        _store.Start(() => _published.ToDictionary(c => c.Identity, c => c.Status));
         if (_election is not null)
         {
             _election.Changed += OnElectionChanged;
-            ApplyCommittedOverrides();
         }
 
         // Before the listeners start: a group saved as down takes no new clients from the first connection on.
@@ -101,52 +86,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         }
 
         await Task.WhenAll(checks.Select(c => c.Loop)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _saveTimer?.Dispose();
-        Save();
-    }
-
-    /// <summary>
-    /// Sets an operator's runtime state for a group; in a cluster, commits it first so every proxy applies it.
-    /// Returns false, changing nothing, when the cluster's majority is out of reach.
-    /// </summary>
-    public async Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation)
-    {
-        if (_election is not null && !await _election.SetOverrideAsync(groupId, status, cancellation).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        // Committed: apply it here now rather than when this proxy's replica catches up, so the answer shows it.
-        SetOverride(groupId, status);
-        return true;
-    }
-
-    /// <summary>
-    /// Sets an operator's runtime state for a group (Draining or Disabled), or clears it with <see cref="GroupStatus.Up"/>.
-    /// Routing honours it at once; it is saved with the health state, so it outlives restarts and reloads.
-    /// </summary>
-    public void SetOverride(int groupId, GroupStatus status)
-    {
-        lock (_lock)
-        {
-            SetOverrideLocked(groupId, status);
-        }
-    }
-
-    private void SetOverrideLocked(int groupId, GroupStatus status)
-    {
-        if (status == GroupStatus.Up)
-        {
-            _overrides.Remove(groupId);
-        }
-        else
-        {
-            _overrides[groupId] = status;
-        }
-
-        _routing.Groups.Get(groupId).SetAdmin(status);
-        LogOverride(groupId, status);
-        SaveLocked();
+        _store.Stop();
     }
 
     /// <summary>Starts new checks, stops removed ones and keeps unchanged ones (with their counters), then updates group states.</summary>
@@ -171,6 +111,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 {
                     running.Stop();
                     _checks.Remove(identity);
+                    _published = [.. _checks.Values];
                     LogCheckRemoved(identity);
                 }
             }
@@ -196,14 +137,14 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 running.Loop = RunAsync(running);
             }
 
+            _published = [.. _checks.Values];
             UpdateGroupsLocked(config);
-            Interlocked.Exchange(ref _dirty, 1);
+            _store.MarkDirty();
         }
     }
 
     public void Dispose()
     {
-        _saveTimer?.Dispose();
         _http.Dispose();
         lock (_lock)
         {
@@ -283,7 +224,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
             var before = check.Status;
             var after = before.Record(result, check.Config.Rise, check.Config.Fall);
             check.SetStatus(after);
-            Interlocked.Exchange(ref _dirty, 1);
+            _store.MarkDirty();
             if (before.Up != after.Up)
             {
                 _election?.Observe(check.Identity, after.Up);
@@ -291,7 +232,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 UpdateGroupsLocked(_routing.Current.Config);
 
                 // A change of up or down is written at once; counters alone are written within a second.
-                SaveLocked();
+                _store.Save();
             }
         }
     }
@@ -323,56 +264,6 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         lock (_lock)
         {
             UpdateGroupsLocked(_routing.Current.Config);
-        }
-
-        ApplyCommittedOverrides();
-    }
-
-    /// <summary>Brings this proxy's overrides to the committed ones, which every proxy shares.</summary>
-    private void ApplyCommittedOverrides()
-    {
-        var committed = _election!.Overrides();
-        lock (_lock)
-        {
-            foreach (var groupId in _overrides.Keys.Concat(committed.Keys).Distinct().ToList())
-            {
-                var status = committed.GetValueOrDefault(groupId, GroupStatus.Up);
-                if (_overrides.GetValueOrDefault(groupId, GroupStatus.Up) != status)
-                {
-                    SetOverrideLocked(groupId, status);
-                }
-            }
-        }
-    }
-
-    private void SaveIfDirty()
-    {
-        if (Interlocked.Exchange(ref _dirty, 0) == 1)
-        {
-            lock (_lock)
-            {
-                SaveLocked();
-            }
-        }
-    }
-
-    private void Save()
-    {
-        lock (_lock)
-        {
-            SaveLocked();
-        }
-    }
-
-    private void SaveLocked()
-    {
-        try
-        {
-            HealthStateFile.Save(_savePath, _checks.ToDictionary(c => c.Key, c => c.Value.Status), _overrides);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogSaveFailed(_savePath, ex.Message);
         }
     }
 }

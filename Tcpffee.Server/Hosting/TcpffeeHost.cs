@@ -116,6 +116,7 @@ internal static class TcpffeeHost
             services.AddSingleton<ClusterNode>();
             services.AddSingleton<IStickTable>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
             services.AddSingleton<IHealthElection>(sp => sp.GetRequiredService<ClusterNode>().Health);
+            services.AddSingleton<IOverrideReplication>(sp => sp.GetRequiredService<ClusterNode>().Health);
         }
 
         services.AddSingleton(sp => new StickyRouter(sp.GetRequiredService<IStickTable>()));
@@ -146,6 +147,8 @@ internal static class TcpffeeHost
             services.AddHostedService<ClusterService>();
         }
 
+        services.AddSingleton<HealthStateStore>();
+        services.AddSingleton<GroupOverrides>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());

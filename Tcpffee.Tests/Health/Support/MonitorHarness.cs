@@ -22,7 +22,9 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, TestMetrics.Create(), Time, Log);
+        Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, new ForwardingLogger<HealthStateStore>(Log));
+        Overrides = new GroupOverrides(Routing, Store, new ForwardingLogger<GroupOverrides>(Log));
+        Monitor = new HealthMonitor(Routing, Store, Overrides, TestMetrics.Create(), Time, Log);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -34,6 +36,10 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public RoutingState Routing { get; }
 
     public HealthMonitor Monitor { get; }
+
+    public HealthStateStore Store { get; }
+
+    public GroupOverrides Overrides { get; }
 
     public CapturingLogger<HealthMonitor> Log { get; } = new();
 
@@ -106,6 +112,8 @@ internal sealed class MonitorHarness : IAsyncDisposable
         }
 
         Monitor.Dispose();
+        Overrides.Dispose();
+        Store.Dispose();
         if (OwnsDirectory)
         {
             Directory.Dispose();
