@@ -149,6 +149,10 @@ internal static class TcpffeeHost
 
         services.AddSingleton<HealthStateStore>();
         services.AddSingleton<GroupOverrides>();
+        services.AddSingleton<CheckScheduler>();
+        services.AddSingleton<ProbeRunner>();
+        services.AddSingleton<RiseFallCounter>();
+        services.AddSingleton<GroupHealthUpdater>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListenerManager>());

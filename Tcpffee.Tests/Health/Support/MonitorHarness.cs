@@ -24,7 +24,16 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Routing = new RoutingState(config, new GroupStateRegistry());
         Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, new ForwardingLogger<HealthStateStore>(Log));
         Overrides = new GroupOverrides(Routing, Store, new ForwardingLogger<GroupOverrides>(Log));
-        Monitor = new HealthMonitor(Routing, Store, Overrides, TestMetrics.Create(), Time, Log);
+        Probes = new ProbeRunner(Time, new ForwardingLogger<ProbeRunner>(Log));
+        Monitor = new HealthMonitor(
+            Routing,
+            new CheckScheduler(Time),
+            Probes,
+            new RiseFallCounter(TestMetrics.Create(), new ForwardingLogger<RiseFallCounter>(Log)),
+            new GroupHealthUpdater(Routing, new ForwardingLogger<GroupHealthUpdater>(Log)),
+            Store,
+            Overrides,
+            Log);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -40,6 +49,8 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public HealthStateStore Store { get; }
 
     public GroupOverrides Overrides { get; }
+
+    public ProbeRunner Probes { get; }
 
     public CapturingLogger<HealthMonitor> Log { get; } = new();
 
@@ -113,6 +124,7 @@ internal sealed class MonitorHarness : IAsyncDisposable
 
         Monitor.Dispose();
         Overrides.Dispose();
+        Probes.Dispose();
         Store.Dispose();
         if (OwnsDirectory)
         {
