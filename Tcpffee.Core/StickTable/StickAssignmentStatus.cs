@@ -1,6 +1,6 @@
 namespace Tcpffee.StickTable;
 
-/// <summary>What <see cref="IStickTable.Assign"/> did with the requested group.</summary>
+/// <summary>What <see cref="IStickLeases.AssignAsync"/> did with the requested group.</summary>
 internal enum StickAssignmentStatus
 {
     /// <summary>No alive entry existed; one was created with the requested group.</summary>
@@ -15,6 +15,6 @@ internal enum StickAssignmentStatus
     /// <summary>The table is full of entries with open connections; nothing was stored and the caller must not release.</summary>
     NotStored,
 
-    /// <summary>A replicated table cannot reach the majority; the caller chooses by rendezvous and calls <see cref="IStickTable.AssignIsolated"/>.</summary>
+    /// <summary>A replicated table cannot reach the majority; the caller chooses by rendezvous and calls <see cref="IStickLeases.AssignIsolated"/>.</summary>
     Isolated,
 }

@@ -1,6 +1,6 @@
 namespace Tcpffee.StickTable;
 
-/// <summary>What <see cref="IStickTable.Forget"/> did.</summary>
+/// <summary>What <see cref="IStickTableAdmin.ForgetAsync"/> did.</summary>
 internal enum StickForgetResult
 {
     /// <summary>The entry was removed; its client is assigned afresh on its next connection.</summary>

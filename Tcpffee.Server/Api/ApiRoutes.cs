@@ -33,11 +33,11 @@ internal static class ApiRoutes
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry without open connections (admin)")
             .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict).NoMajority();
-        admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Draining, views, health, cancellation))
+        admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Draining, views, overrides, cancellation))
             .BadInput().Missing().NoMajority().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
-        admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Disabled, views, health, cancellation))
+        admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Disabled, views, overrides, cancellation))
             .BadInput().Missing().NoMajority().WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
-        admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, HealthMonitor health, CancellationToken cancellation) => Override(id, GroupStatus.Up, views, health, cancellation))
+        admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Up, views, overrides, cancellation))
             .BadInput().Missing().NoMajority().WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
         admin.MapPost("/reload", Reload).WithName("Reload").WithSummary("Reload the configuration file, as SIGUSR1 does (admin)");
     }
@@ -124,7 +124,7 @@ internal static class ApiRoutes
     }
 
     private static async Task<Results<Ok<GroupResponse>, ProblemHttpResult>> Override(
-        string id, GroupStatus status, GroupViews views, HealthMonitor health, CancellationToken cancellation)
+        string id, GroupStatus status, GroupViews views, GroupOverrides overrides, CancellationToken cancellation)
     {
         if (!ParseGroup(id, out var groupId, out var problem))
         {
@@ -136,7 +136,7 @@ internal static class ApiRoutes
             return NotFound($"there is no group {groupId}");
         }
 
-        if (!await health.SetOverrideAsync(groupId, status, cancellation).ConfigureAwait(false))
+        if (!await overrides.SetAsync(groupId, status, cancellation).ConfigureAwait(false))
         {
             return TypedResults.Problem(
                 "the cluster's majority is out of reach, so the override could not be committed; try again",

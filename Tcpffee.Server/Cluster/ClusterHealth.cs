@@ -5,14 +5,15 @@ using Tcpffee.Model;
 namespace Tcpffee.Cluster;
 
 /// <summary>
-/// The health election over the health Raft group. This proxy's latest observation of every check is kept here and
-/// proposed until the replica shows it committed, so nothing is lost to an election, a restart or a partition.
+/// The health election over the health Raft group, and the commit of the operators' overrides through it. This proxy's
+/// latest observation of every check is kept here and proposed until the replica shows it committed, so nothing is lost
+/// to an election, a restart or a partition.
 /// </summary>
 /// <remarks>
 /// Checks are identified across proxies by group id and check index: every proxy runs the same configuration, and a
 /// check whose settings differ on one proxy still votes on the same question.
 /// </remarks>
-internal sealed partial class ClusterHealth : IHealthElection, IDisposable
+internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplication, IDisposable
 {
     private static readonly TimeSpan ProposeTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan OverrideTimeout = TimeSpan.FromSeconds(3);
@@ -65,9 +66,9 @@ internal sealed partial class ClusterHealth : IHealthElection, IDisposable
 
     public IReadOnlyList<bool?> Votes(HealthCheckIdentity check) => _replica.Votes(KeyOf(check));
 
-    public IReadOnlyDictionary<int, GroupStatus> Overrides() => _replica.Overrides();
+    public IReadOnlyDictionary<int, GroupStatus> Committed() => _replica.Overrides();
 
-    public async Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation)
+    public async Task<bool> CommitAsync(int groupId, GroupStatus status, CancellationToken cancellation)
     {
         var result = await _group.ProposeAsync(HealthReplica.Override, HealthReplica.EncodeOverride(groupId, status), OverrideTimeout, cancellation)
             .ConfigureAwait(false);

@@ -14,6 +14,7 @@ internal static class ClusterServiceCollectionExtensions
         services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
         services.AddSingleton<IStickTableAdmin>(sp => sp.GetRequiredService<ClusterNode>().StickTable);
         services.AddSingleton<IHealthElection>(sp => sp.GetRequiredService<ClusterNode>().Health);
+        services.AddSingleton<IOverrideReplication>(sp => sp.GetRequiredService<ClusterNode>().Health);
 
         // The Raft logs replace the stick table file, and both groups must be up before the listeners open.
         services.AddHostedService<ClusterService>();

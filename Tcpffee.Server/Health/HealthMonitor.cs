@@ -1,44 +1,52 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
-using Tcpffee.Diagnostics;
 using Tcpffee.Model;
 
 namespace Tcpffee.Health;
 
 /// <summary>
-/// Runs every configured health check on its own schedule (every <c>interval</c>, starting at once with a small jitter),
-/// counts rise and fall, tells each group what its checks ask of routing, and saves every check's state.
-/// Checks can be added, removed or kept while running; kept checks keep their counters.
+/// Keeps one running check per health check of the configuration, each on its own schedule (<see cref="CheckScheduler"/>):
+/// every result is probed by <see cref="ProbeRunner"/>, counted by <see cref="RiseFallCounter"/>, handed to the groups
+/// by <see cref="GroupHealthUpdater"/> and saved by <see cref="HealthStateStore"/>. Checks can be added, removed or
+/// kept while running; kept checks keep their counters.
 /// </summary>
 internal sealed partial class HealthMonitor : IHostedService, IDisposable
 {
-    private static readonly TimeSpan SaveDelay = TimeSpan.FromSeconds(1);
-
     private readonly RoutingState _routing;
-    private readonly ProxyMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger<HealthMonitor> _logger;
-    private readonly string _savePath;
-    private readonly HttpMessageInvoker _http = HttpProbe.CreateClient();
-    private readonly Lock _lock = new();
+    private readonly CheckScheduler _scheduler;
+    private readonly ProbeRunner _probes;
+    private readonly RiseFallCounter _counter;
+    private readonly GroupHealthUpdater _groups;
+    private readonly HealthStateStore _store;
+    private readonly GroupOverrides _overrides;
     private readonly IHealthElection? _election;
+    private readonly ILogger<HealthMonitor> _logger;
+    private readonly Lock _lock = new();
     private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
-    private readonly Dictionary<int, GroupStatus> _groupStatus = [];
-    private readonly Dictionary<int, GroupStatus> _overrides = [];
     private IReadOnlyDictionary<HealthCheckIdentity, HealthCheckStatus> _restored = new Dictionary<HealthCheckIdentity, HealthCheckStatus>();
-    private ITimer? _saveTimer;
-    private int _dirty;
+
+    // What the store saves, published on every change of the set of checks: it is read without the lock.
+    private volatile RunningCheck[] _published = [];
 
     public HealthMonitor(
-        RoutingState routing, TcpffeeEnvironment environment, ProxyMetrics metrics, TimeProvider time, ILogger<HealthMonitor> logger,
+        RoutingState routing,
+        CheckScheduler scheduler,
+        ProbeRunner probes,
+        RiseFallCounter counter,
+        GroupHealthUpdater groups,
+        HealthStateStore store,
+        GroupOverrides overrides,
+        ILogger<HealthMonitor> logger,
         IHealthElection? election = null)
     {
-        _election = election;
-        _metrics = metrics;
         _routing = routing;
-        _time = time;
+        _scheduler = scheduler;
+        _probes = probes;
+        _counter = counter;
+        _groups = groups;
+        _store = store;
+        _overrides = overrides;
         _logger = logger;
-        _savePath = environment.HealthCheckSavePath;
+        _election = election;
     }
 
     /// <summary>A copy of every running check, for the API and the proxy's own health.</summary>
@@ -46,6 +54,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     {
         get
         {
+            // Taken under the lock, so a result being recorded (its group updated, the file saved) is seen complete.
             lock (_lock)
             {
                 return [.. _checks.Values];
@@ -55,27 +64,12 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _restored = HealthStateFile.Load(_savePath, out var error, out var overrides);
-        foreach (var (groupId, status) in overrides)
-        {
-            _overrides[groupId] = status;
-            _routing.Groups.Get(groupId).SetAdmin(status);
-        }
-
-        if (error is not null)
-        {
-            LogRestoreFailed(_savePath, error);
-        }
-        else if (_restored.Count > 0)
-        {
-            LogRestored(_restored.Count, _savePath);
-        }
-
-        _saveTimer = _time.CreateTimer(static s => ((HealthMonitor)s!).SaveIfDirty(), this, SaveDelay, SaveDelay);
+        _restored = _store.Load().Checks;
+        _overrides.Start();
+        _store.Start(() => _published.ToDictionary(c => c.Identity, c => c.Status));
         if (_election is not null)
         {
             _election.Changed += OnElectionChanged;
-            ApplyCommittedOverrides();
         }
 
         // Before the listeners start: a group saved as down takes no new clients from the first connection on.
@@ -101,52 +95,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         }
 
         await Task.WhenAll(checks.Select(c => c.Loop)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _saveTimer?.Dispose();
-        Save();
-    }
-
-    /// <summary>
-    /// Sets an operator's runtime state for a group; in a cluster, commits it first so every proxy applies it.
-    /// Returns false, changing nothing, when the cluster's majority is out of reach.
-    /// </summary>
-    public async Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation)
-    {
-        if (_election is not null && !await _election.SetOverrideAsync(groupId, status, cancellation).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        // Committed: apply it here now rather than when this proxy's replica catches up, so the answer shows it.
-        SetOverride(groupId, status);
-        return true;
-    }
-
-    /// <summary>
-    /// Sets an operator's runtime state for a group (Draining or Disabled), or clears it with <see cref="GroupStatus.Up"/>.
-    /// Routing honours it at once; it is saved with the health state, so it outlives restarts and reloads.
-    /// </summary>
-    public void SetOverride(int groupId, GroupStatus status)
-    {
-        lock (_lock)
-        {
-            SetOverrideLocked(groupId, status);
-        }
-    }
-
-    private void SetOverrideLocked(int groupId, GroupStatus status)
-    {
-        if (status == GroupStatus.Up)
-        {
-            _overrides.Remove(groupId);
-        }
-        else
-        {
-            _overrides[groupId] = status;
-        }
-
-        _routing.Groups.Get(groupId).SetAdmin(status);
-        LogOverride(groupId, status);
-        SaveLocked();
+        _store.Stop();
     }
 
     /// <summary>Starts new checks, stops removed ones and keeps unchanged ones (with their counters), then updates group states.</summary>
@@ -154,17 +103,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     {
         lock (_lock)
         {
-            var wanted = new Dictionary<HealthCheckIdentity, (GroupConfig Group, HealthCheckConfig Check, IReadOnlyList<System.Net.IPEndPoint> Endpoints)>();
-            foreach (var group in config.Groups)
-            {
-                foreach (var check in group.HealthChecks)
-                {
-                    var endpoints = HealthCheckTargets.For(config, group, check);
-                    var sendProxy = check.SendProxyChecks ? group.SendProxy : null;
-                    wanted[HealthCheckIdentity.For(group.Id, check, endpoints, sendProxy)] = (group, check, endpoints);
-                }
-            }
-
+            var wanted = CheckPlan.For(config);
             foreach (var (identity, running) in _checks.ToList())
             {
                 if (!wanted.ContainsKey(identity))
@@ -175,7 +114,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 }
             }
 
-            foreach (var (identity, (group, check, endpoints)) in wanted)
+            foreach (var (identity, plan) in wanted)
             {
                 if (_checks.ContainsKey(identity))
                 {
@@ -183,28 +122,26 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 }
 
                 var status = _restored.GetValueOrDefault(identity) ?? HealthCheckStatus.Initial;
-                var sendProxy = check.SendProxyChecks ? group.SendProxy : null;
-
-                // Probes share one HTTP client, except those that start every connection with a PROXY header.
-                var ownClient = check.Http is not null && sendProxy is not null ? HttpProbe.CreateClient(sendProxy) : null;
-                var probe = check.Http is { } http
-                    ? (IHealthCheck)new HttpProbe(endpoints, http, ownClient ?? _http)
-                    : new TcpProbe(endpoints, sendProxy);
-                var running = new RunningCheck(identity, check, endpoints, probe, status, ownClient);
+                var (probe, owned) = _probes.Create(plan.Check, plan.Endpoints, plan.SendProxy);
+                var running = new RunningCheck(identity, plan.Check, plan.Endpoints, probe, status, owned);
                 _checks[identity] = running;
                 _election?.Observe(identity, status.Up);
                 running.Loop = RunAsync(running);
             }
 
-            UpdateGroupsLocked(config);
-            Interlocked.Exchange(ref _dirty, 1);
+            _published = [.. _checks.Values];
+            _groups.Update(config, _published);
+            _store.MarkDirty();
         }
     }
 
     public void Dispose()
     {
-        _saveTimer?.Dispose();
-        _http.Dispose();
+        if (_election is not null)
+        {
+            _election.Changed -= OnElectionChanged;
+        }
+
         lock (_lock)
         {
             foreach (var check in _checks.Values)
@@ -216,58 +153,17 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
     private async Task RunAsync(RunningCheck check)
     {
-        var stopping = check.Stopping;
         try
         {
-            // A small jitter (up to a tenth of the interval, at most 1 s) keeps checks from firing in lockstep.
-            var maxJitterMs = (int)Math.Min(check.Config.Interval.TotalMilliseconds / 10, 1000);
-            var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Max(2, maxJitterMs + 1)));
-            await Task.Delay(jitter, _time, stopping).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(check.Config.Interval, _time);
-            do
-            {
-                var result = await ProbeAsync(check, stopping).ConfigureAwait(false);
-                Record(check, result);
-            }
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Removed by a reload, or shutting down.
+            await _scheduler.RunAsync(
+                check.Config.Interval,
+                async stopping => Record(check, await _probes.ProbeAsync(check, stopping).ConfigureAwait(false)),
+                check.Stopping).ConfigureAwait(false);
         }
         finally
         {
             check.Dispose();
         }
-    }
-
-    private async Task<ProbeResult> ProbeAsync(RunningCheck check, CancellationToken stopping)
-    {
-        var started = _time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(check.Config.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        var registration = new HealthCheckRegistration(check.Identity.ToString(), check.Probe, HealthStatus.Unhealthy, null, check.Config.Timeout);
-        HealthCheckResult result;
-        try
-        {
-            result = await check.Probe.CheckHealthAsync(new HealthCheckContext { Registration = registration }, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            result = HealthCheckResult.Unhealthy("timeout");
-        }
-
-        var passed = result.Status == HealthStatus.Healthy;
-        var message = result.Description ?? (passed ? "passed" : "failed");
-        if (!passed && timeout.IsCancellationRequested)
-        {
-            message = $"timeout after {check.Config.Timeout.TotalMilliseconds:0} ms ({message})";
-        }
-
-        stopping.ThrowIfCancellationRequested();
-        var milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
-        LogProbe(check.Identity, passed, message, milliseconds);
-        return new ProbeResult(passed, message, _time.GetUtcNow());
     }
 
     private void Record(RunningCheck check, ProbeResult result)
@@ -279,100 +175,26 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
                 return;
             }
 
-            _metrics.Probed(check.Identity.GroupId, check.Identity.Index, result.Passed);
-            var before = check.Status;
-            var after = before.Record(result, check.Config.Rise, check.Config.Fall);
-            check.SetStatus(after);
-            Interlocked.Exchange(ref _dirty, 1);
-            if (before.Up != after.Up)
+            // Counters alone are written within a second.
+            _store.MarkDirty();
+            if (!_counter.Count(check, result))
             {
-                _election?.Observe(check.Identity, after.Up);
-                LogCheckChanged(check.Identity, check.Kind, before.Up, after.Up, result.Message);
-                UpdateGroupsLocked(_routing.Current.Config);
-
-                // A change of up or down is written at once; counters alone are written within a second.
-                SaveLocked();
+                return;
             }
+
+            _election?.Observe(check.Identity, check.Status.Up);
+            _groups.Update(_routing.Current.Config, _published);
+
+            // A change of up or down is written at once.
+            _store.Save();
         }
     }
-
-    private void UpdateGroupsLocked(TcpffeeConfig config)
-    {
-        var byGroup = _checks.Values.ToLookup(c => c.Identity.GroupId);
-        foreach (var groupId in config.Groups.Select(g => g.Id).Concat(_groupStatus.Keys).Distinct().ToList())
-        {
-            var checks = byGroup[groupId].ToList();
-            var status = GroupHealth.Of(checks.Select(c => (c.Config.FallAction, Decided(c))));
-            var before = _groupStatus.GetValueOrDefault(groupId, GroupStatus.Up);
-            _groupStatus[groupId] = status;
-            _routing.Groups.Get(groupId).SetHealth(status);
-            if (before != status)
-            {
-                var reasons = string.Join("; ", checks.Where(c => !c.Status.Up).Select(c => $"check {c.Identity.Index}: {c.Status.LastResult?.Message}"));
-                LogGroupChanged(groupId, before, status, reasons.Length > 0 ? reasons : "all checks up");
-            }
-        }
-    }
-
-    /// <summary>What routing follows for a check: the committed verdict in a cluster, this proxy's own when cut off or alone.</summary>
-    private bool Decided(RunningCheck check) =>
-        _election is { IsIsolated: false } election && election.Verdict(check.Identity) is { } verdict ? verdict : check.Status.Up;
 
     private void OnElectionChanged()
     {
         lock (_lock)
         {
-            UpdateGroupsLocked(_routing.Current.Config);
-        }
-
-        ApplyCommittedOverrides();
-    }
-
-    /// <summary>Brings this proxy's overrides to the committed ones, which every proxy shares.</summary>
-    private void ApplyCommittedOverrides()
-    {
-        var committed = _election!.Overrides();
-        lock (_lock)
-        {
-            foreach (var groupId in _overrides.Keys.Concat(committed.Keys).Distinct().ToList())
-            {
-                var status = committed.GetValueOrDefault(groupId, GroupStatus.Up);
-                if (_overrides.GetValueOrDefault(groupId, GroupStatus.Up) != status)
-                {
-                    SetOverrideLocked(groupId, status);
-                }
-            }
-        }
-    }
-
-    private void SaveIfDirty()
-    {
-        if (Interlocked.Exchange(ref _dirty, 0) == 1)
-        {
-            lock (_lock)
-            {
-                SaveLocked();
-            }
-        }
-    }
-
-    private void Save()
-    {
-        lock (_lock)
-        {
-            SaveLocked();
-        }
-    }
-
-    private void SaveLocked()
-    {
-        try
-        {
-            HealthStateFile.Save(_savePath, _checks.ToDictionary(c => c.Key, c => c.Value.Status), _overrides);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogSaveFailed(_savePath, ex.Message);
+            _groups.Update(_routing.Current.Config, _published);
         }
     }
 }

@@ -5,6 +5,12 @@ internal static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddTcpffeeHealth(this IServiceCollection services)
     {
+        services.AddSingleton<HealthStateStore>();
+        services.AddSingleton<GroupOverrides>();
+        services.AddSingleton<CheckScheduler>();
+        services.AddSingleton<ProbeRunner>();
+        services.AddSingleton<RiseFallCounter>();
+        services.AddSingleton<GroupHealthUpdater>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         return services;

@@ -1,5 +1,3 @@
-using Tcpffee.Model;
-
 namespace Tcpffee.Health;
 
 /// <summary>
@@ -11,7 +9,7 @@ internal interface IHealthElection
     /// <summary>Gets whether this proxy cannot reach the majority, and so routes by its own observations.</summary>
     bool IsIsolated { get; }
 
-    /// <summary>Raised when a committed verdict or override changes, or this proxy's isolation does.</summary>
+    /// <summary>Raised when a committed verdict changes, or this proxy's isolation does.</summary>
     event Action? Changed;
 
     /// <summary>Records this proxy's latest observation of a check; it is proposed until committed.</summary>
@@ -22,10 +20,4 @@ internal interface IHealthElection
 
     /// <summary>Every proxy's latest committed observation of a check, by peer index (null: none yet).</summary>
     IReadOnlyList<bool?> Votes(HealthCheckIdentity check);
-
-    /// <summary>The committed runtime overrides, by group.</summary>
-    IReadOnlyDictionary<int, GroupStatus> Overrides();
-
-    /// <summary>Commits an operator's override (Up clears it); false when the majority is out of reach.</summary>
-    Task<bool> SetOverrideAsync(int groupId, GroupStatus status, CancellationToken cancellation);
 }

@@ -23,21 +23,23 @@ public sealed class FirstMessageKeyTests
     {
         await using var backend = new RecordingBackend();
         var config = OnePort(backend.EndPoint) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) };
-        await using var proxy = await ProxyHost.StartAsync(config, SliceKey(2, 6));
-        using var client = await proxy.ConnectAsync(2);
+        await using var proxy = await ReadObservingProxy.StartAsync(config, SliceKey(2, 6));
+        using var client = await TestClient.ConnectAsync(proxy.EndPoint, 2);
+        var reads = await proxy.Reads.NextConnectionAsync();
         var clock = Stopwatch.StartNew();
 
-        // Small pauses only space the writes out so the proxy sees separate segments.
+        // Each part is sent only once a read of the proxy returned the parts before it, so it comes in a later read.
         await client.SendAsync("xy");
-        await Task.Delay(50);
+        await reads.WaitForReadAsync(2);
         await client.SendAsync("abc");
-        await Task.Delay(50);
+        await reads.WaitForReadAsync(5);
         await client.SendAsync("defgh");
         var connection = await backend.NextConnectionAsync();
         var received = await connection.WaitForReceivedAsync(10);
 
         Assert.Equal("xyabcdefgh", Encoding.ASCII.GetString(received));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the proxy waited for the 30 s timeout instead of the 6th byte ({clock.Elapsed})");
+        Assert.Equal([2L, 5L, 10L], reads.Lengths.Take(3));
         var entry = Assert.Single(proxy.Table.Snapshot());
         Assert.Equal(ProxyHost.KeyOf(2, Ascii("abcd")), entry.Key);
     }

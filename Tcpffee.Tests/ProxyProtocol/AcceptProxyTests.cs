@@ -3,7 +3,10 @@ using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.StickTable;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using RecordingBackend = Tcpffee.Tests.ProxyProtocol.Support.RecordingBackend;
+using TestClient = Tcpffee.Tests.ProxyProtocol.Support.TestClient;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -153,21 +156,23 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_HeaderSplitAcrossTwoWrites_KeyIsHeaderAddressAndBackendGetsOnlyPayload(int version, int split)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ReadObservingProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
         var header = HeaderFor(version, Upstream("203.0.113.7"));
         Assert.InRange(split, 1, header.Length - 1);
-        using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
+        using var client = await TestClient.ConnectAsync(proxy.EndPoint, IPAddress.Parse("127.0.0.2"));
+        var reads = await proxy.Reads.NextConnectionAsync();
 
         await client.SendAsync(header[..split]);
 
-        // A pause between the writes, so the proxy reads the header in two parts (the socket has Nagle off).
-        await Task.Delay(TimeSpan.FromMilliseconds(150));
+        // The rest is sent only once a read of the proxy returned the first part, so the header arrives in two reads.
+        await reads.WaitForReadAsync(split);
         await client.SendAsync(HeaderBytes.Concat(header[split..], HeaderBytes.Ascii(Payload)));
         client.ShutdownSend();
         var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(split, reads.Lengths[0]);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
     [Theory]

@@ -343,13 +343,31 @@ public sealed class HealthReplicaTests
         Assert.Equal(replica.Verdict(Check), restored.Verdict(Check));
     }
 
+    /// <remarks>Health commands carry nothing from the leader: accepting one leaves it as proposed, and it applies as such.</remarks>
     [Fact]
     public void Stamp_HealthCommands_Accepted()
     {
-        var replica = NewReplica(3);
+        var leader = NewReplica(3);
+        var observe = HealthReplica.EncodeObserve(0, Check, false);
+        var @override = HealthReplica.EncodeOverride(1, GroupStatus.Disabled);
+        var observeStamped = observe.ToArray();
+        var overrideStamped = @override.ToArray();
 
-        replica.Stamp(HealthReplica.Observe, HealthReplica.EncodeObserve(0, Check, true));
-        replica.Stamp(HealthReplica.Override, HealthReplica.EncodeOverride(1, GroupStatus.Disabled));
+        var thrown = Record.Exception(() =>
+        {
+            leader.Stamp(HealthReplica.Observe, observeStamped);
+            leader.Stamp(HealthReplica.Override, overrideStamped);
+        });
+        var follower = new HealthReplica(1);
+        follower.Apply(HealthReplica.Observe, observeStamped);
+        follower.Apply(HealthReplica.Override, overrideStamped);
+
+        Assert.Null(thrown);
+        Assert.Equal(observe, observeStamped);
+        Assert.Equal(@override, overrideStamped);
+        Assert.False(follower.Verdict(Check));
+        Assert.Equal(new Dictionary<int, GroupStatus> { [1] = GroupStatus.Disabled }, follower.Overrides());
+        Assert.Equal(0, _changes);
     }
 
     [Theory]

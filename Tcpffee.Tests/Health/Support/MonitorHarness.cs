@@ -22,7 +22,18 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, TestMetrics.Create(), Time, Log);
+        Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, new ForwardingLogger<HealthStateStore>(Log));
+        Overrides = new GroupOverrides(Routing, Store, new ForwardingLogger<GroupOverrides>(Log));
+        Probes = new ProbeRunner(Time, new ForwardingLogger<ProbeRunner>(Log));
+        Monitor = new HealthMonitor(
+            Routing,
+            new CheckScheduler(Time),
+            Probes,
+            new RiseFallCounter(TestMetrics.Create(), new ForwardingLogger<RiseFallCounter>(Log)),
+            new GroupHealthUpdater(Routing, new ForwardingLogger<GroupHealthUpdater>(Log)),
+            Store,
+            Overrides,
+            Log);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -34,6 +45,12 @@ internal sealed class MonitorHarness : IAsyncDisposable
     public RoutingState Routing { get; }
 
     public HealthMonitor Monitor { get; }
+
+    public HealthStateStore Store { get; }
+
+    public GroupOverrides Overrides { get; }
+
+    public ProbeRunner Probes { get; }
 
     public CapturingLogger<HealthMonitor> Log { get; } = new();
 
@@ -106,6 +123,9 @@ internal sealed class MonitorHarness : IAsyncDisposable
         }
 
         Monitor.Dispose();
+        Overrides.Dispose();
+        Probes.Dispose();
+        Store.Dispose();
         if (OwnsDirectory)
         {
             Directory.Dispose();
