@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
+using Tcpffee.Tests.Common;
 using static Tcpffee.Tests.Api.Support.ApiJson;
 
 namespace Tcpffee.Tests.Api;
@@ -205,7 +206,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
         var proxy = await ApiProxy.StartAsync(config, new ApiProxyOptions { ApiToken = token, StatsAddress = statsAddress ?? IPAddress.Loopback });
 
         // The reload route reads this file: a valid configuration, so an allowed reload is applied.
-        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(ApiTestConfig.FreePort(), groups));
+        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(FreePorts.Next(), groups));
         return proxy;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tcpffee.Hosting;
 using Tcpffee.Tests.Api.Support;
 using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Api;
 
@@ -47,14 +48,14 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         ClosedClientGroup = await ProxyClient.AskAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload);
 
         // Settle: the closed connection is counted, and group 1's check has run once.
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(Proxy.Http, "/api/v1/"),
             s => Number(s.GetProperty("totals"), "bytesUp") == ClosedClientPayload.Length && Number(s, "stickTableEntries") == 2,
-            "the closed connection to be counted", () => Proxy.Logs.ToString());
-        await Poll.UntilAsync(
+            "the closed connection to be counted", diagnostics: () => Proxy.Logs.ToString());
+        await Eventually.UntilAsync(
             () => GetAsync(Proxy.Http, "/api/v1/groups/1"),
             g => g.GetProperty("healthChecks")[0].GetProperty("lastPassed").ValueKind == JsonValueKind.True,
-            "group 1's health check to pass once", () => Proxy.Logs.ToString());
+            "group 1's health check to pass once", diagnostics: () => Proxy.Logs.ToString());
     }
 
     public async Task DisposeAsync()

@@ -407,7 +407,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
 
     /// <summary>Polls a generated-client call until <paramref name="done"/>; a timeout shows the last answer as JSON.</summary>
     private static async Task<dynamic> PollAsync(Func<Task<object>> probe, Func<dynamic, bool> done, string what) =>
-        (await Poll.UntilAsync(async () => new Shown(await probe()), s => done(s.Value), what)).Value;
+        (await Eventually.UntilAsync(async () => new Shown(await probe()), s => done(s.Value), what)).Value;
 
     private async Task<Running> StartAsync()
     {

@@ -74,11 +74,11 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
 
         Assert.False(Boolean(await GetAsync(proxy.Http, $"/api/v1/groups/{group}"), "drained"), "drained with a connection still open");
         await connection.CloseAsync();
-        var done = await Poll.UntilAsync(
+        var done = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, $"/api/v1/groups/{group}"),
             g => g.GetProperty("drained").ValueKind == JsonValueKind.True,
             "the draining group to be drained",
-            () => proxy.Logs.ToString());
+            diagnostics: () => proxy.Logs.ToString());
         Assert.Equal(0, Number(done, "stickEntries"));
         Assert.Equal(0, Number(done, "openConnections"));
         Assert.Equal("Draining", String(done, "effectiveState"));

@@ -134,7 +134,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_BackendRefusesConnections_CountConnectFailuresAndTheRejection()
     {
-        var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ApiTestConfig.FreePort());
+        var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePorts.Next());
         await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, dead)]));
 
         await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
@@ -181,7 +181,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     }
 
     private static Task<PrometheusText> ScrapeUntilAsync(ApiProxy proxy, Func<PrometheusText, bool> done, string what) =>
-        Poll.UntilAsync(() => ScrapeAsync(proxy), done, what, () => proxy.Logs.ToString());
+        Eventually.UntilAsync(() => ScrapeAsync(proxy), done, what, diagnostics: () => proxy.Logs.ToString());
 
     private TestGroup[] Groups() => [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)];
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
 using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Api;
 
@@ -211,7 +212,7 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiFixture>
     public async Task SpecDocument_Schemas_NameExactlyTheFieldsTheApiSends()
     {
         var http = _fixture.Proxy.Http;
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(http, "/api/v1/groups/1"),
             g => g.GetProperty("healthChecks")[0].GetProperty("lastPassed").ValueKind == JsonValueKind.True,
             "the health check to run once");

@@ -114,7 +114,7 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
     {
         await using var proxy = await StartAsync([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]);
         var group = await ProxyClient.AskAsync(proxy.EndPoint, 10, "12345"u8.ToArray());
-        var counted = await Poll.UntilAsync(
+        var counted = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/"), s => Number(s.GetProperty("totals"), "bytesUp") == 5, "the connection to be counted");
         var kept = group == 1 ? _two : _one;
         await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(_port, [new TestGroup(group == 1 ? 2 : 1, kept.EndPoint)]));

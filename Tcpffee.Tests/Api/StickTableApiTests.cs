@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tcpffee.Configuration;
 using Tcpffee.Tests.Api.Support;
 using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Api;
 
@@ -36,13 +37,13 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.Null(NullableTimestamp(open, "lastActivity"));
 
         await second.CloseAsync();
-        var oneLeft = await Poll.UntilAsync(
+        var oneLeft = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10"), e => Number(e, "openConnections") == 1, "one connection left");
         Assert.Null(NullableTimestamp(oneLeft, "expiresAt"));
 
         var closedAround = DateTimeOffset.UtcNow;
         await connection.CloseAsync();
-        var closed = await Poll.UntilAsync(
+        var closed = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10"), e => Number(e, "openConnections") == 0, "the entry to be idle");
         var lastActivity = NullableTimestamp(closed, "lastActivity");
         var expiresAt = NullableTimestamp(closed, "expiresAt");
@@ -62,7 +63,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.Equal(1, Number(open, "openConnections"));
 
         await connection.CloseAsync();
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () =>
             {
                 using var response = await proxy.Http.GetAsync("/api/v1/stick-table/127.0.0.11");
@@ -185,7 +186,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.Equal(1, Number(entry, "openConnections"));
 
         await open.CloseAsync();
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.70"), e => Number(e, "openConnections") == 0, "the connection to end");
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.70"))
         {

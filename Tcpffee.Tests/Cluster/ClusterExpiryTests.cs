@@ -46,7 +46,7 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
             client.Dispose();
         }
 
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
@@ -54,8 +54,8 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
                 return entries.All(e => e is null);
             },
             $"{key} is gone from every node after its connection closed",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
-            TimeSpan.FromSeconds(ExpirationSeconds + 8));
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: TimeSpan.FromSeconds(ExpirationSeconds + 8));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
         var group = TestCluster.GroupOf(backend);
 
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
@@ -77,10 +77,10 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
                 return entries.All(e => e is { OpenConnections: 0 } && e.Group == group);
             },
             $"every node lists {key} in group {group} with no connection open",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
-            TimeSpan.FromSeconds(ExpirationSeconds));
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: TimeSpan.FromSeconds(ExpirationSeconds));
 
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
@@ -88,8 +88,8 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
                 return entries.All(e => e is null);
             },
             $"{key} is gone from every node",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
-            TimeSpan.FromSeconds(ExpirationSeconds + 8));
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: TimeSpan.FromSeconds(ExpirationSeconds + 8));
         var gone = sinceClose.Elapsed;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key} was gone from all three nodes {gone.TotalMilliseconds:F0} ms after its connection closed (expiration {ExpirationSeconds} s)."));
 
@@ -99,7 +99,7 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
         // The key is new again: it is assigned afresh, and every replica has the new entry.
         var again = await cluster.Members[1].AskAsync(source);
         var regroup = TestCluster.GroupOf(again);
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var entries = await Task.WhenAll(cluster.Members.Select(m => m.StickEntryAsync(key)));
@@ -107,8 +107,8 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
                 return entries.All(e => e is not null && e.Group == regroup);
             },
             $"every node lists {key} again, in group {regroup}",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
-            TimeSpan.FromSeconds(ExpirationSeconds));
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: TimeSpan.FromSeconds(ExpirationSeconds));
         foreach (var member in cluster.Members)
         {
             Assert.Equal(again, await member.AskAsync(source));

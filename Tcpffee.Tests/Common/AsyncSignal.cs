@@ -14,7 +14,7 @@ public sealed class AsyncSignal
     /// <summary>Returns once <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> naming <paramref name="what"/>.</summary>
     public async Task WaitUntilAsync(Func<bool> condition, string what)
     {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         while (true)
         {
             var next = Next;
@@ -29,7 +29,7 @@ public sealed class AsyncSignal
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                throw new TimeoutException($"timed out after {Eventually.Timeout.TotalSeconds} s waiting until {what}");
+                throw new TimeoutException($"timed out after {Eventually.DefaultTimeout.TotalSeconds} s waiting until {what}");
             }
         }
     }

@@ -57,7 +57,7 @@ public sealed class BackendConnection
     }
 
     /// <summary>Waits until receiving has ended and returns how.</summary>
-    public async Task<StreamEnd> WaitForEndAsync() => await _ended.Task.WaitAsync(Eventually.Timeout).ConfigureAwait(false);
+    public async Task<StreamEnd> WaitForEndAsync() => await _ended.Task.WaitAsync(Eventually.DefaultTimeout).ConfigureAwait(false);
 
     public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
 

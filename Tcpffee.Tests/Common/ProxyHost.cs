@@ -20,16 +20,6 @@ internal sealed class ProxyHost : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    static ProxyHost()
-    {
-        // In-process hosts run on the test host's thread pool, and the test platform keeps two of its threads blocked
-        // (VSTest's message loop polls a socket, xunit waits for the assembly). On two cores that is the whole
-        // minimum, so a fresh test process stalls for up to a second until the pool grows: long enough to trip an
-        // idle timeout. A production process has no such neighbours.
-        ThreadPool.GetMinThreads(out var workers, out var completions);
-        ThreadPool.SetMinThreads(Math.Max(workers, System.Environment.ProcessorCount + 8), completions);
-    }
-
     private readonly TempDirectory? _ownedState;
     private bool _stopped;
 
@@ -89,7 +79,7 @@ internal sealed class ProxyHost : IAsyncDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(Eventually.Timeout);
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
             await app.StartAsync(timeout.Token);
         }
         catch

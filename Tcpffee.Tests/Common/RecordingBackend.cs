@@ -25,14 +25,14 @@ public sealed class RecordingBackend : IAsyncDisposable
     /// <summary>The next connection the proxy opened to this backend.</summary>
     public async Task<BackendConnection> NextConnectionAsync()
     {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         try
         {
             return await _connections.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"no connection reached the backend within {Eventually.Timeout.TotalSeconds} s");
+            throw new TimeoutException($"no connection reached the backend within {Eventually.DefaultTimeout.TotalSeconds} s");
         }
     }
 

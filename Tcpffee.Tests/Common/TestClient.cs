@@ -6,7 +6,7 @@ namespace Tcpffee.Tests.Common;
 
 /// <summary>
 /// A client socket bound to a chosen loopback source address (127.0.0.N acts as machine N), with reads that fail the
-/// test after <see cref="Eventually.Timeout"/> instead of hanging.
+/// test after <see cref="Eventually.DefaultTimeout"/> instead of hanging.
 /// </summary>
 public sealed class TestClient : IDisposable
 {
@@ -35,7 +35,7 @@ public sealed class TestClient : IDisposable
         try
         {
             socket.Bind(new IPEndPoint(source, 0));
-            using var timeout = new CancellationTokenSource(Eventually.Timeout);
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
             await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
             return new TestClient(socket);
         }
@@ -82,7 +82,7 @@ public sealed class TestClient : IDisposable
 
     public async Task SendAsync(ReadOnlyMemory<byte> bytes)
     {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         await Socket.SendAsync(bytes, SocketFlags.None, timeout.Token).ConfigureAwait(false);
     }
 
@@ -165,7 +165,7 @@ public sealed class TestClient : IDisposable
     /// <summary>Appends one read to the pending bytes; false at end of stream.</summary>
     private async Task<bool> FillAsync()
     {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         int read;
         try
         {
@@ -173,7 +173,7 @@ public sealed class TestClient : IDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"nothing arrived within {Eventually.Timeout.TotalSeconds} s (after {_pending.Count} pending bytes)");
+            throw new TimeoutException($"nothing arrived within {Eventually.DefaultTimeout.TotalSeconds} s (after {_pending.Count} pending bytes)");
         }
 
         _pending.AddRange(_buffer.AsSpan(0, read));

@@ -3,6 +3,7 @@ using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -145,7 +146,7 @@ public sealed class HealthMonitorPersistenceTests
         var latest = monitor.Check(0).Status;
         Assert.Equal(1, latest.ConsecutiveFails);
 
-        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         await monitor.Monitor.StopAsync(timeout.Token);
 
         Assert.Equal(latest, SavedStatus(monitor));

@@ -3,6 +3,7 @@ using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -125,11 +126,11 @@ public sealed class HealthMonitorTests
         var running = monitor.Check(0);
 
         monitor.Time.Advance(TimeSpan.FromSeconds(1));
-        await Poll.UntilAsync(() => backend.Requests.Count == 1, () => "the probe to reach the backend: " + monitor.Describe());
+        await Eventually.HoldsAsync(() => backend.Requests.Count == 1, "the probe to reach the backend", diagnostics: () => monitor.Describe());
         monitor.Time.Advance(TimeSpan.FromMilliseconds(19_999));
         Assert.Null(running.Status.LastResult);
         monitor.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await Poll.UntilAsync(() => running.Status.LastResult is not null, () => "the probe to time out: " + monitor.Describe());
+        await Eventually.HoldsAsync(() => running.Status.LastResult is not null, "the probe to time out", diagnostics: () => monitor.Describe());
         monitor.Settle();
 
         Assert.False(running.Status.Up);
@@ -161,7 +162,7 @@ public sealed class HealthMonitorTests
         Assert.NotSame(changedBefore, changedAfter);
         Assert.Equal(HealthCheckStatus.Initial, changedAfter.Status);
         Assert.Equal(6, changedAfter.Config.Fall);
-        await changedBefore.Loop.WaitAsync(Poll.DefaultTimeout);
+        await changedBefore.Loop.WaitAsync(Eventually.DefaultTimeout);
 
         await monitor.ProbeAllAsync();
         Assert.Equal(3, monitor.Check(0, 0).Status.ConsecutiveFails);
@@ -185,7 +186,7 @@ public sealed class HealthMonitorTests
 
         Assert.Empty(monitor.Monitor.Checks);
         Assert.Equal(GroupStatus.Up, monitor.Group(0).Health);
-        await removed.Loop.WaitAsync(Poll.DefaultTimeout);
+        await removed.Loop.WaitAsync(Eventually.DefaultTimeout);
     }
 
     [Fact]

@@ -16,8 +16,8 @@ namespace Tcpffee.Tests.Health;
 public sealed class HealthProcessTests : IDisposable
 {
     private readonly CliTestEnvironment _environment = new();
-    private readonly int _proxyPort = FreePort.Next();
-    private readonly int _statsPort = FreePort.Next();
+    private readonly int _proxyPort = FreePorts.Next();
+    private readonly int _statsPort = FreePorts.Next();
 
     public void Dispose() => _environment.Dispose();
 
@@ -37,9 +37,9 @@ public sealed class HealthProcessTests : IDisposable
         await using (var first = ServerProcess.Start(["--config", config], _environment.Variables()))
         {
             await WaitStartedAsync(first);
-            await Poll.UntilAsync(
+            await Eventually.HoldsAsync(
                 () => SavedStates().Any(s => !s.Up),
-                () => $"the save file to show the check down: {(File.Exists(SavePath) ? File.ReadAllText(SavePath) : "(no file)")}{Environment.NewLine}{first.Describe()}");
+                "the save file to show the check down", diagnostics: () => $"{(File.Exists(SavePath) ? File.ReadAllText(SavePath) : "(no file)")}{Environment.NewLine}{first.Describe()}");
             await first.SignalAsync("TERM");
             Assert.Equal(0, await first.WaitForExitAsync());
         }

@@ -2,6 +2,7 @@ using Tcpffee.Configuration;
 using Tcpffee.Model;
 using Tcpffee.StickTable;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -20,7 +21,7 @@ public sealed class HealthRoutingTests
         var (onA, onB) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Disabled, () => "group 0 to be disabled: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Disabled, "group 0 to be disabled", diagnostics: () => setup.Proxy.Describe());
 
         foreach (var client in onA)
         {
@@ -44,7 +45,7 @@ public sealed class HealthRoutingTests
         var (onA, onB) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Draining, () => "group 0 to drain: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => setup.Proxy.Describe());
 
         foreach (var client in onA)
         {
@@ -71,7 +72,7 @@ public sealed class HealthRoutingTests
         var (onA, _) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => !setup.Proxy.Check(0).Status.Up, () => "the check to go down: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => !setup.Proxy.Check(0).Status.Up, "the check to go down", diagnostics: () => setup.Proxy.Describe());
 
         Assert.Equal(GroupStatus.Up, setup.Proxy.Group(0).Effective);
         foreach (var client in onA)
@@ -130,7 +131,7 @@ public sealed class HealthRoutingTests
             var setup = new Setup(a, b, health, proxy);
             try
             {
-                await Poll.UntilAsync(() => proxy.Check(0).Status.ConsecutivePasses > 0, () => "the first probe to pass: " + proxy.Describe());
+                await Eventually.HoldsAsync(() => proxy.Check(0).Status.ConsecutivePasses > 0, "the first probe to pass", diagnostics: () => proxy.Describe());
             }
             catch
             {

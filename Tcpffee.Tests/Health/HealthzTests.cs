@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Tcpffee.Model;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -25,11 +26,11 @@ public sealed class HealthzTests
             HealthConfigs.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
             HealthConfigs.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
         await using var proxy = await InProcessProxy.StartAsync(config);
-        await Poll.UntilAsync(
+        await Eventually.HoldsAsync(
             () => proxy.Health.Checks.All(c => c.Status.ConsecutivePasses + c.Status.ConsecutiveFails >= 2)
                 && proxy.Group(0).Health == (groupsDown >= 1 ? GroupStatus.Draining : GroupStatus.Up)
                 && proxy.Group(1).Health == (groupsDown >= 2 ? GroupStatus.Draining : GroupStatus.Up),
-            () => "the checks to settle: " + proxy.Describe());
+            "the checks to settle", diagnostics: () => proxy.Describe());
 
         var (code, body) = await GetHealthzAsync(proxy);
 
@@ -50,11 +51,11 @@ public sealed class HealthzTests
         var check = HealthConfigs.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
         await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(
             HealthConfigs.Group(0, backend.EndPoint, check), HealthConfigs.Group(1, other.EndPoint)));
-        await Poll.UntilAsync(() => proxy.Group(0).Health == GroupStatus.Draining, () => "group 0 to drain: " + proxy.Describe());
+        await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => proxy.Describe());
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await StatusAsync(proxy));
 
         backend.Restart();
-        await Poll.UntilAsync(() => proxy.Group(0).Health == GroupStatus.Up, () => "group 0 to rise: " + proxy.Describe());
+        await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Up, "group 0 to rise", diagnostics: () => proxy.Describe());
 
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await StatusAsync(proxy));
     }

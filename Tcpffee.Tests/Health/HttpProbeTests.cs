@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -131,7 +132,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
         using var cancellation = new CancellationTokenSource();
 
         var check = probe.CheckHealthAsync(new HealthCheckContext(), cancellation.Token);
-        await Poll.UntilAsync(() => _backend.Requests.Count == 1, "the request to reach the hanging backend");
+        await Eventually.HoldsAsync(() => _backend.Requests.Count == 1, "the request to reach the hanging backend");
         Assert.False(check.IsCompleted, "the probe finished although the backend never answered");
         await cancellation.CancelAsync();
         var result = await check.WaitAsync(Timeout);

@@ -4,6 +4,7 @@ using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.StickTable;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using Eventually = Tcpffee.Tests.Common.Eventually;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -345,7 +346,7 @@ public sealed class AcceptProxyTests
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
         await client.SendAsync(HeaderBytes.Concat(HeaderFor(1, Upstream(headerAddress)), HeaderBytes.Ascii(payload)));
         client.ShutdownSend();
-        var group = await Deadline.UntilAsync(
+        var group = await Eventually.UntilAsync(
             () => Array.FindIndex(backends, b => b.Connections.Any(c => Encoding.ASCII.GetString(c.Received) == payload)),
             i => i >= 0,
             $"'{marker}' at a backend");

@@ -5,6 +5,7 @@ using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using Eventually = Tcpffee.Tests.Common.Eventually;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -72,7 +73,7 @@ public sealed class HealthCheckProxyTests
         await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
 
         // At least two whole probes (for HTTP, two whole requests), so that a header sent only by some would show.
-        var done = await Deadline.UntilAsync(
+        var done = await Eventually.UntilAsync(
             () => backend.Connections.Where(c => c.Ended).ToList(),
             ended => ended.Count(c => !http || Encoding.ASCII.GetString(c.Received).StartsWith("GET /health HTTP/1.1\r\n", StringComparison.Ordinal)) >= 2,
             "two whole probes",
@@ -119,7 +120,7 @@ public sealed class HealthCheckProxyTests
     {
         // Any probe will do: one cut short by its timeout before sending may come first on a slow machine.
         (BackendConnection, ProxyHeader, int)? found = null;
-        await Deadline.UntilAsync(
+        await Eventually.UntilAsync(
             () =>
             {
                 foreach (var connection in backend.Connections)

@@ -4,6 +4,7 @@ using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using Eventually = Tcpffee.Tests.Common.Eventually;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -45,7 +46,7 @@ public sealed class SendProxyReloadTests
         await client.SendAsync("x");
         client.ShutdownSend();
 
-        var received = await Deadline.UntilAsync(
+        var received = await Eventually.UntilAsync(
             () => backend.Connections.FirstOrDefault(c => Parse(c.Received).Header?.Source?.Equals(client.LocalEndPoint) == true),
             c => c is not null,
             "the client's connection at the backend");
@@ -60,12 +61,12 @@ public sealed class SendProxyReloadTests
         await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
 
         // A v1 probe first, so the check is running before the reload.
-        await Deadline.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
+        await Eventually.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
         await proxy.ReloadAsync(Toml(proxy, backend, "v2"));
         var before = backend.Connections.Count;
 
         // Probes accepted after the reload; the first may have been on its way already, the second is surely a new one.
-        var versions = await Deadline.UntilAsync(
+        var versions = await Eventually.UntilAsync(
             () => backend.Connections.Skip(before).Select(c => Parse(c.Received).Version).Where(v => v != 0).ToList(),
             v => v.Count >= 2,
             "two probes with a header after the reload",
@@ -81,7 +82,7 @@ public sealed class SendProxyReloadTests
         await using var backend = RecordingBackend.Start();
         var group = LoopbackProxy.Group(0, backend.EndPoint, Check) with { SendProxy = ProxyProtocolVersion.V1 };
         await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
-        await Deadline.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
+        await Eventually.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
         using var before = await proxy.GetJsonAsync("api/v1/groups/0");
         var identity = before.RootElement.GetProperty("healthChecks")[0].GetProperty("id").GetString();
 

@@ -1,3 +1,4 @@
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Reload.Support;
 
 namespace Tcpffee.Tests.Reload;
@@ -10,7 +11,7 @@ public sealed class ReloadHealthCheckTests
     {
         await using var alpha = ReloadBackend.Named("alpha");
         await using var bravo = ReloadBackend.Named("bravo");
-        using var dead = new ClosedPort();
+        using var dead = new RefusedPort();
 
         // Group 1 serves through bravo, which is up, but its check probes a port that refuses connections: the check
         // fails and drains the group while its traffic would still work, so a client reaching bravo shows the

@@ -24,7 +24,7 @@ public sealed class ReloadPortTests
         var c = added[0];
 
         Assert.EndsWith(proxy.Summary($"{c}", $"{a}", groupsChanged: "0"), outcome, StringComparison.Ordinal);
-        await Poll.UntilAsync(() => ProxyClient.IsRefusedAsync(a), $"removed port {a} refuses new connections");
+        await Eventually.HoldsAsync(() => ProxyClient.IsRefusedAsync(a), $"removed port {a} refuses new connections");
         await heldOnA.RoundTripAsync("after the reload, through the removed port A");
         await heldOnB.RoundTripAsync("after the reload, through B");
         await using (var onC = await ProxyClient.ConnectAsync(c, "127.0.0.4"))

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Tcpffee.Tests.Reload.Support;
 using Xunit.Abstractions;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -51,7 +52,7 @@ public sealed class ReloadUnderLoadTests
         var retries = 0;
         try
         {
-            await Poll.UntilAsync(() => Task.FromResult(successes.All(s => Interlocked.Read(ref s) > 0) || !failures.IsEmpty), "every client made a connection");
+            await Eventually.HoldsAsync(() => Task.FromResult(successes.All(s => Interlocked.Read(ref s) > 0) || !failures.IsEmpty), "every client made a connection");
             successesBeforeReloads = successes.Sum(s => Interlocked.Read(ref s));
             var secondPort = 0;
             for (var i = 1; i <= Reloads; i++)

@@ -125,7 +125,7 @@ internal sealed class ApiProxy : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = ApiTestConfig.FreePort();
+            var port = FreePorts.Next();
             await File.WriteAllTextAsync(path, text(port));
             try
             {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Tcpffee.Configuration;
 
@@ -72,13 +71,5 @@ internal static class ApiTestConfig
         }
 
         return text.ToString();
-    }
-
-    /// <summary>A loopback port that was free a moment ago (for configuration files, which cannot say 0).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

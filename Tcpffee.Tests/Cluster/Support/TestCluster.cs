@@ -166,7 +166,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         members ??= Members;
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var statuses = await Task.WhenAll(members.Select(m => m.ClusterAsync()));
@@ -176,8 +176,9 @@ internal sealed class TestCluster : IAsyncDisposable
                     && Agree(members, statuses, RaftGroupStatus.HealthchecksName, m => m.HealthchecksLogs);
             },
             $"{string.Join(", ", members.Select(m => m.Name))} agree on the leaders of both Raft groups, none in fallback",
-            () => $"last seen:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
-            timeout ?? TimeSpan.FromSeconds(20));
+            timeout,
+            diagnostics: () => $"last seen:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
+            notYet: Eventually.IsRequestFailure);
     }
 
     /// <summary>The stick table group's leader, once the cluster has formed.</summary>
@@ -208,7 +209,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         members ??= Members;
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var problems = new List<string>();
@@ -229,8 +230,8 @@ internal sealed class TestCluster : IAsyncDisposable
                 return problems.Count == 0;
             },
             $"every stick table holds the {expected.Count} keys with their groups",
-            () => $"last differences:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
-            timeout);
+            diagnostics: () => $"last differences:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: timeout);
     }
 
     /// <summary>The tails of every node's output.</summary>

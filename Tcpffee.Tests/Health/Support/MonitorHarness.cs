@@ -22,7 +22,7 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, TestMetrics.Create(), Time, Log);
+        Monitor = new HealthMonitor(Routing, new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, TestMetrics.Create(), Time, Log.CreateLogger<HealthMonitor>());
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -35,7 +35,8 @@ internal sealed class MonitorHarness : IAsyncDisposable
 
     public HealthMonitor Monitor { get; }
 
-    public CapturingLogger<HealthMonitor> Log { get; } = new();
+    /// <summary>What the monitor logged.</summary>
+    public LogCapture Log { get; } = new();
 
     private bool OwnsDirectory { get; }
 
@@ -71,9 +72,9 @@ internal sealed class MonitorHarness : IAsyncDisposable
             Time.Advance(interval);
         }
 
-        await Poll.UntilAsync(
+        await Eventually.HoldsAsync(
             () => checks.Select((c, i) => !ReferenceEquals(c.Status, before[i])).All(changed => changed),
-            () => $"every check to record a probe after the clock moved to {Time.GetUtcNow():O}: {Describe()}");
+            "every check to record a probe after the clock moved to {Time.GetUtcNow():O}", diagnostics: () => $"{Describe()}");
         Settle();
     }
 

@@ -42,7 +42,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
         _directory = directory;
         _logs = logs;
         StatsEndPoint = stats;
-        Http = new HttpClient { BaseAddress = new Uri($"http://{stats}/"), Timeout = Deadline.Default };
+        Http = new HttpClient { BaseAddress = new Uri($"http://{stats}/"), Timeout = Eventually.DefaultTimeout };
         var listening = (IPEndPoint)app.Services.GetRequiredService<ProxyListenerManager>().EndPoints.Single();
         Port = listening.Port;
         ListeningEndPoint = listening;
@@ -107,9 +107,9 @@ internal sealed class LoopbackProxy : IAsyncDisposable
             // The stats port is found free and released before the host binds it: another process may take it in between, so retry.
             for (var attempt = 1; ; attempt++)
             {
-                var stats = new IPEndPoint(IPAddress.Loopback, FreePort(IPAddress.Loopback));
+                var stats = new IPEndPoint(IPAddress.Loopback, FreePorts.Next(IPAddress.Loopback));
                 var logs = new LogCapture();
-                var actual = OnPort(config, FreePort(config.BindAddress)) with { StatsBindSocket = stats };
+                var actual = OnPort(config, FreePorts.Next(config.BindAddress)) with { StatsBindSocket = stats };
                 var app = TcpffeeHost.Build(new StartupSettings(env, actual), builder =>
                 {
                     builder.Logging.ClearProviders();
@@ -117,7 +117,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
                 });
                 try
                 {
-                    using var timeout = new CancellationTokenSource(Deadline.Default);
+                    using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
                     await app.StartAsync(timeout.Token);
                     return new LoopbackProxy(app, directory, logs, stats);
                 }
@@ -165,13 +165,13 @@ internal sealed class LoopbackProxy : IAsyncDisposable
 
     /// <summary>Polls <c>/metrics</c> until the rejections for <paramref name="reason"/> reach <paramref name="count"/>.</summary>
     public Task<double> WaitForRejectedAsync(string reason, double count) =>
-        Deadline.UntilAsync(() => RejectedAsync(reason), n => n >= count, $"{count} rejection(s) with reason {reason}");
+        Eventually.UntilAsync(() => RejectedAsync(reason), n => n >= count, $"{count} rejection(s) with reason {reason}");
 
     /// <summary>Writes <paramref name="toml"/> as the configuration file and reloads it, as SIGUSR1 does; fails unless it was applied.</summary>
     public async Task ReloadAsync(string toml)
     {
         await File.WriteAllTextAsync(ConfigPath, toml);
-        using var timeout = new CancellationTokenSource(Deadline.Default);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         var result = await _app.Services.GetRequiredService<ConfigReloadService>().ReloadNowAsync(timeout.Token);
         Assert.True(result.Applied, $"the reload was refused: {result.Summary} {string.Join("; ", result.Errors)}");
     }
@@ -189,7 +189,7 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(Deadline.Default);
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
             await _app.StopAsync(timeout.Token);
         }
         finally
@@ -201,13 +201,6 @@ internal sealed class LoopbackProxy : IAsyncDisposable
     }
 
     public override string ToString() => $"proxy on {ListeningEndPoint}, stats on {StatsEndPoint}; log:{Environment.NewLine}{Logs}";
-
-    private static int FreePort(IPAddress address)
-    {
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     /// <summary><paramref name="config"/> with <see cref="ConfiguredPort"/> replaced by <paramref name="port"/> in <c>ports</c> and every portmap table.</summary>
     private static TcpffeeConfig OnPort(TcpffeeConfig config, int port)
@@ -233,48 +226,5 @@ internal sealed class LoopbackProxy : IAsyncDisposable
         }
 
         return false;
-    }
-
-    /// <summary>Keeps the host's log lines in memory instead of writing them to the console.</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        private readonly Lock _lock = new();
-        private readonly List<string> _lines = [];
-
-        public string Text
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return string.Join(Environment.NewLine, _lines);
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private void Add(string line)
-        {
-            lock (_lock)
-            {
-                _lines.Add(line);
-            }
-        }
-
-        private sealed class Logger(LogCapture owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Add($"{logLevel}: {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}");
-        }
     }
 }

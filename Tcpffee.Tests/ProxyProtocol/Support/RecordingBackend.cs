@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol.Support;
 
@@ -49,7 +50,7 @@ internal sealed class RecordingBackend : IAsyncDisposable
 
     /// <summary>Waits until at least <paramref name="count"/> connections were accepted and returns them all.</summary>
     public Task<IReadOnlyList<BackendConnection>> WaitForConnectionsAsync(int count, TimeSpan? timeout = null) =>
-        Deadline.UntilAsync(() => Connections, c => c.Count >= count, $"{count} connection(s) at the backend {EndPoint}", timeout, c => $"{c.Count} connection(s)");
+        Eventually.UntilAsync(() => Connections, c => c.Count >= count, $"{count} connection(s) at the backend {EndPoint}", timeout, c => $"{c.Count} connection(s)");
 
     public async ValueTask DisposeAsync()
     {
@@ -154,7 +155,7 @@ internal sealed class BackendConnection : IDisposable
     /// <summary>Waits until <paramref name="predicate"/> holds for the bytes received so far; fails at once if the connection ends first.</summary>
     public async Task<byte[]> WaitForAsync(Func<byte[], bool> predicate, string what, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? Deadline.Default;
+        var limit = timeout ?? Eventually.DefaultTimeout;
         using var cancellation = new CancellationTokenSource(limit);
         while (true)
         {
@@ -192,7 +193,7 @@ internal sealed class BackendConnection : IDisposable
     /// <summary>Waits until the peer closes, and returns everything it sent.</summary>
     public async Task<byte[]> WaitForEndAsync(TimeSpan? timeout = null)
     {
-        var limit = timeout ?? Deadline.Default;
+        var limit = timeout ?? Eventually.DefaultTimeout;
         using var cancellation = new CancellationTokenSource(limit);
         while (true)
         {

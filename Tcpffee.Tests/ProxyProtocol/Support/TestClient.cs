@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol.Support;
 
@@ -29,7 +30,7 @@ internal sealed class TestClient : IDisposable
                 socket.Bind(new IPEndPoint(from, 0));
             }
 
-            using var timeout = new CancellationTokenSource(Deadline.Default);
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
             await socket.ConnectAsync(proxy, timeout.Token);
             return new TestClient(socket);
         }
@@ -50,7 +51,7 @@ internal sealed class TestClient : IDisposable
     /// <summary>Reads until the proxy closes the connection (FIN or reset) and returns what came; throws <see cref="TimeoutException"/> if it stays open.</summary>
     public async Task<(byte[] Bytes, bool Reset)> ReadUntilClosedAsync(TimeSpan? timeout = null)
     {
-        var limit = timeout ?? Deadline.Default;
+        var limit = timeout ?? Eventually.DefaultTimeout;
         using var cancellation = new CancellationTokenSource(limit);
         var received = new MemoryStream();
         var buffer = new byte[4096];
