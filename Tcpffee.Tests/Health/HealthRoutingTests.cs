@@ -113,8 +113,8 @@ public sealed class HealthRoutingTests
             var health = NamedBackend.Start("health");
 
             // fall 3 with a timeout as long as the interval: a probe slowed by a busy machine does not take the group down.
-            var check = HealthConfigs.Tcp(fall: 3, rise: 1, action: action, interval: Interval, timeout: Interval, port: health.EndPoint.Port);
-            var config = HealthConfigs.Proxy(HealthConfigs.Group(0, a.EndPoint, check), HealthConfigs.Group(1, b.EndPoint));
+            var check = TestConfig.Tcp(fall: 3, rise: 1, action: action, interval: Interval, timeout: Interval, port: health.EndPoint.Port);
+            var config = TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint));
             InProcessProxy proxy;
             try
             {

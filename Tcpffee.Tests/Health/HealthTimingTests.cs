@@ -22,8 +22,8 @@ public sealed class HealthTimingTests
     {
         await using var a = NamedBackend.Start("A");
         await using var b = NamedBackend.Start("B");
-        var check = HealthConfigs.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
-        await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(HealthConfigs.Group(0, a.EndPoint, check), HealthConfigs.Group(1, b.EndPoint)));
+        var check = TestConfig.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
+        await using var proxy = await InProcessProxy.StartAsync(TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint)));
         await Eventually.HoldsAsync(() => proxy.Check(0).Status.ConsecutivePasses >= Rise, "the check to pass", diagnostics: () => proxy.Describe());
 
         var died = Stopwatch.StartNew();

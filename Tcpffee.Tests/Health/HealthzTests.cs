@@ -21,10 +21,10 @@ public sealed class HealthzTests
         using var down = new RefusedPort();
 
         // A slow probe must not fail a healthy group here: a timeout as long as the interval and fall 2.
-        var check = HealthConfigs.Tcp(fall: 2, rise: 1, interval: Interval, timeout: Interval);
-        var config = HealthConfigs.Proxy(
-            HealthConfigs.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
-            HealthConfigs.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
+        var check = TestConfig.Tcp(fall: 2, rise: 1, interval: Interval, timeout: Interval);
+        var config = TestConfig.Proxy(
+            TestConfig.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
+            TestConfig.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
         await using var proxy = await InProcessProxy.StartAsync(config);
         await Eventually.HoldsAsync(
             () => proxy.Health.Checks.All(c => c.Status.ConsecutivePasses + c.Status.ConsecutiveFails >= 2)
@@ -48,9 +48,9 @@ public sealed class HealthzTests
         await using var backend = NamedBackend.Start("a");
         await using var other = NamedBackend.Start("b");
         await backend.StopAsync();
-        var check = HealthConfigs.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
-        await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(
-            HealthConfigs.Group(0, backend.EndPoint, check), HealthConfigs.Group(1, other.EndPoint)));
+        var check = TestConfig.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
+        await using var proxy = await InProcessProxy.StartAsync(TestConfig.Proxy(
+            TestConfig.Group(0, backend.EndPoint, check), TestConfig.Group(1, other.EndPoint)));
         await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => proxy.Describe());
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await StatusAsync(proxy));
 
