@@ -58,7 +58,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoutes_NoTokenLoopbackClient_AreAllowed()
     {
         await using var proxy = await StartAsync();
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         var drained = await PostAsync(proxy.Http, "/api/v1/groups/1/drain");
         Assert.Equal("Draining", String(drained, "runtimeOverride"));
@@ -80,7 +80,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetNoAuthorization_Answers401WithBearerChallenge(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         using var response = await proxy.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
@@ -94,7 +94,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetOtherScheme_Answers401(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:s3cret-token"u8));
 
@@ -109,7 +109,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetWrongToken_Answers403(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         foreach (var wrong in new[] { "wrong", Token + "x", Token[..^1], Token.ToUpperInvariant() })
         {
@@ -126,7 +126,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoutes_TokenSetRightToken_AreAllowed()
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         proxy.Http.DefaultRequestHeaders.Authorization = Bearer(Token);
 
         Assert.Equal("Draining", String(await PostAsync(proxy.Http, "/api/v1/groups/1/drain"), "runtimeOverride"));
@@ -145,7 +145,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task ReadRoute_TokenSetNoAuthorization_IsOpen(string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         using var response = await proxy.Http.GetAsync(path);
 
@@ -157,7 +157,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     {
         var address = NonLoopbackFactAttribute.Address!;
         await using var proxy = await StartAsync(statsAddress: address);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         Assert.Equal(address, IPAddress.Parse(proxy.StatsAddress.Host));
 
         foreach (var (method, path) in AdminRouteList)

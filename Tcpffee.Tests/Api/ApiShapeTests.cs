@@ -20,7 +20,7 @@ public sealed class ApiShapeFixture : IAsyncLifetime
 
     private NamedBackend? _one;
     private NamedBackend? _two;
-    private ProxyConnection? _open;
+    private TestClient? _open;
 
     internal ApiProxy Proxy { get; private set; } = null!;
 
@@ -43,9 +43,9 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         _two = NamedBackend.ForGroup(2);
         StartedAfter = DateTimeOffset.UtcNow;
         Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
-        _open = await ProxyClient.OpenAsync(Proxy.EndPoint, OpenClient);
-        OpenClientGroup = _open.Group;
-        ClosedClientGroup = await ProxyClient.AskAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload);
+        _open = await TestClient.OpenNamedAsync(Proxy.EndPoint, OpenClient);
+        OpenClientGroup = NamedBackend.GroupOf(_open.Greeting!);
+        ClosedClientGroup = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload));
 
         // Settle: the closed connection is counted, and group 1's check has run once.
         await Eventually.UntilAsync(
@@ -130,7 +130,8 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         Assert.Equal(2, Number(totals, "accepted"));
         Assert.Equal(0, Number(totals, "rejected"));
         Assert.Equal(ApiShapeFixture.ClosedClientPayload.Length, Number(totals, "bytesUp"));
-        Assert.Equal(_fixture.One.Banner.Length, Number(totals, "bytesDown"));
+        // Down: the backend's banner, then its echo of what went up.
+        Assert.Equal(_fixture.One.Banner.Length + ApiShapeFixture.ClosedClientPayload.Length, Number(totals, "bytesDown"));
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
             Assert.Equal(_fixture.OpenClientGroup == id ? 1 : 0, Number(group, "openConnections"));
             Assert.Equal(expectedEntries, Number(group, "totalConnections"));
             Assert.Equal(_fixture.ClosedClientGroup == id ? ApiShapeFixture.ClosedClientPayload.Length : 0, Number(group, "bytesUp"));
-            Assert.Equal(_fixture.ClosedClientGroup == id ? backend.Banner.Length : 0, Number(group, "bytesDown"));
+            Assert.Equal(_fixture.ClosedClientGroup == id ? backend.Banner.Length + ApiShapeFixture.ClosedClientPayload.Length : 0, Number(group, "bytesDown"));
         }
 
         var check = Assert.Single(Array(groups[0], "healthChecks"));

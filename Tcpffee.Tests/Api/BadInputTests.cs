@@ -1,5 +1,6 @@
 using System.Net;
 using Tcpffee.Tests.Api.Support;
+using Tcpffee.Tests.Common;
 using static Tcpffee.Tests.Api.Support.ApiJson;
 
 namespace Tcpffee.Tests.Api;
@@ -17,7 +18,7 @@ public sealed class BadInputFixture : IAsyncLifetime
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
         Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
-        await ProxyClient.AskAsync(Proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
     }
 
     public async Task DisposeAsync()

@@ -132,12 +132,12 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     {
         await using var run = await StartAsync();
         var payload = Encoding.ASCII.GetBytes("hello");
-        var group = await ProxyClient.AskAsync(run.Proxy.EndPoint, 9, payload);
+        var group = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9, payload));
         var banner = (group == 1 ? _one : _two).Banner.Length;
 
         var summary = await PollAsync(
             async () => await run.Api.GetSummaryAsync(),
-            s => s.Totals.OpenConnections == 0 && s.Totals.BytesUp == payload.Length && s.Totals.BytesDown == banner,
+            s => s.Totals.OpenConnections == 0 && s.Totals.BytesUp == payload.Length && s.Totals.BytesDown == banner + payload.Length,
             "the connection's bytes in the totals");
 
         Assert.Equal(TcpffeeHost.Version, (string)summary.Version);
@@ -157,7 +157,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task GetGroups_GeneratedClient_ReadsBothGroupsWithPortmapStatesHealthCheckAndTraffic()
     {
         await using var run = await StartAsync();
-        var taken = await ProxyClient.AskAsync(run.Proxy.EndPoint, 9);
+        var taken = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9));
 
         List<dynamic> groups = Items(await PollAsync(
             async () => await run.Api.GetGroupsAsync(),
@@ -227,17 +227,17 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task StickTable_GeneratedClient_PagesFiltersAndFindsTheEntryOfAnOpenConnection()
     {
         await using var run = await StartAsync();
-        await using var connection = await ProxyClient.OpenAsync(run.Proxy.EndPoint, 9);
-        var other = connection.Group == 1 ? 2 : 1;
+        await using var connection = await TestClient.OpenNamedAsync(run.Proxy.EndPoint, 9);
+        var other = NamedBackend.GroupOf(connection.Greeting!) == 1 ? 2 : 1;
 
         var page = await run.Api.GetStickTableAsync(null, null, null);
         Assert.Equal(1, (int)page.Total);
         Assert.Equal(0, (int)page.Offset);
         Assert.Equal(100, (int)page.Limit);
         var listed = Assert.Single(Items(page.Entries));
-        AssertOpenEntry(listed, connection.Group);
+        AssertOpenEntry(listed, NamedBackend.GroupOf(connection.Greeting!));
 
-        var filtered = await run.Api.GetStickTableAsync(connection.Group, 1, 0);
+        var filtered = await run.Api.GetStickTableAsync(NamedBackend.GroupOf(connection.Greeting!), 1, 0);
         Assert.Equal(1, (int)filtered.Total);
         Assert.Equal(1, (int)filtered.Limit);
         Assert.Equal("127.0.0.9", (string)Assert.Single(Items(filtered.Entries)).Key);
@@ -249,14 +249,14 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         Assert.Equal(1, (int)past.Offset);
         Assert.Empty(Items(past.Entries));
 
-        AssertOpenEntry(await run.Api.GetStickEntryAsync("127.0.0.9"), connection.Group);
+        AssertOpenEntry(await run.Api.GetStickEntryAsync("127.0.0.9"), NamedBackend.GroupOf(connection.Greeting!));
     }
 
     [Fact]
     public async Task DeleteStickEntry_GeneratedClient_Needs401TokenThenConflicts409WhileOpenThenForgetsTheIdleEntry()
     {
         await using var run = await StartAsync();
-        var connection = await ProxyClient.OpenAsync(run.Proxy.EndPoint, 9);
+        var connection = await TestClient.OpenNamedAsync(run.Proxy.EndPoint, 9);
         try
         {
             var unauthorized = await Generated.ExpectErrorAsync(() => run.Api.DeleteStickEntryAsync("127.0.0.9"), 401, "DELETE without a token");
@@ -312,8 +312,8 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         Assert.Null((bool?)disabled.Drained);
 
         // A disabled group takes no clients: every new one goes to the other group.
-        Assert.Equal(1, await ProxyClient.AskAsync(run.Proxy.EndPoint, 9));
-        Assert.Equal(1, await ProxyClient.AskAsync(run.Proxy.EndPoint, 10));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9)));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 10)));
 
         var enabled = await run.Admin.EnableGroupAsync(2);
         Assert.Null((string?)enabled.RuntimeOverride);

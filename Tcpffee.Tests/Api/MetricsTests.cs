@@ -42,17 +42,18 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         var groups = new List<int>();
         for (var i = 0; i < 3; i++)
         {
-            groups.Add(await ProxyClient.AskAsync(proxy.EndPoint, 10, payload));
+            groups.Add(NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10, payload)));
         }
 
         var x = Assert.Single(groups.Distinct());
         var y = x == 1 ? 2 : 1;
-        var banner = NamedBackend.NameOf(x).Length + 1;
+        // Down: each connection gets the backend's name and a newline, then its echo of the payload.
+        var down = NamedBackend.NameOf(x).Length + 1 + PayloadSize;
         var g = x.ToString(CultureInfo.InvariantCulture);
         var metrics = await ScrapeUntilAsync(
             proxy,
             m => m.Value("tcpffee_bytes_total", ("group", g), ("direction", "up")) == 3 * PayloadSize
-                && m.Value("tcpffee_bytes_total", ("group", g), ("direction", "down")) == 3 * banner
+                && m.Value("tcpffee_bytes_total", ("group", g), ("direction", "down")) == 3 * down
                 && m.Value("tcpffee_connections_tracked") == 0,
             "the three connections to be counted");
 
@@ -71,7 +72,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         // The same numbers as the API's own view of the group.
         var group = await GetAsync(proxy.Http, $"/api/v1/groups/{x}");
         Assert.Equal(3 * PayloadSize, Number(group, "bytesUp"));
-        Assert.Equal(3 * banner, Number(group, "bytesDown"));
+        Assert.Equal(3 * down, Number(group, "bytesDown"));
         Assert.Equal(3, Number(group, "totalConnections"));
     }
 
@@ -104,7 +105,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     {
         await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "no_group")) == 1, "the rejected connection");
@@ -119,9 +120,9 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     {
         await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint)])
             .Replace("expiration =", "max_connections = 1\nexpiration =", StringComparison.Ordinal));
-        await using var held = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
+        await using var held = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 11);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 11);
 
         await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "max_connections")) == 1, "the connection over the limit");
@@ -137,7 +138,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePorts.Next());
         await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, dead)]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "connect_failed")) == 1, "the refused connection");
@@ -163,7 +164,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     {
         await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "no_group")) == 1, "the rejected connection");

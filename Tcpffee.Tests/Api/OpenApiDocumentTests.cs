@@ -20,7 +20,7 @@ public sealed class OpenApiFixture : IAsyncLifetime
     {
         _backend = NamedBackend.ForGroup(1);
         Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
-        await ProxyClient.AskAsync(Proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
         Document = await GetAsync(Proxy.Http, "/spec/v1/openapi.json");
     }
 

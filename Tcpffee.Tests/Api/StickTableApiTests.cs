@@ -26,12 +26,12 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task StickEntry_ClientConnectedThenClosed_ShowsGroupAndOpenConnectionThenExpiry()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        await using var connection = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
-        await using var second = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
+        await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
+        await using var second = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
 
         var open = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10");
-        Assert.Equal(connection.Group, Number(open, "group"));
-        Assert.Equal(connection.Group, second.Group);
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), Number(open, "group"));
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), NamedBackend.GroupOf(second.Greeting!));
         Assert.Equal(2, Number(open, "openConnections"));
         Assert.Null(NullableTimestamp(open, "expiresAt"));
         Assert.Null(NullableTimestamp(open, "lastActivity"));
@@ -51,14 +51,14 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.NotNull(expiresAt);
         Assert.Equal(TimeSpan.FromSeconds(60), expiresAt - lastActivity);
         Assert.InRange(lastActivity.Value, closedAround - TimeSpan.FromSeconds(5), DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
-        Assert.Equal(connection.Group, Number(closed, "group"));
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), Number(closed, "group"));
     }
 
     [Fact]
     public async Task StickEntry_ExpirationOneSecond_IsGoneAfterItsConnectionCloses()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(1));
-        await using var connection = await ProxyClient.OpenAsync(proxy.EndPoint, 11);
+        await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 11);
         var open = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.11");
         Assert.Equal(1, Number(open, "openConnections"));
 
@@ -82,7 +82,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task StickEntry_IPv4MappedIPv6Key_IsTheSameClientAsTheIPv4Key()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        var group = await ProxyClient.AskAsync(proxy.EndPoint, 12);
+        var group = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 12));
 
         var entry = await GetAsync(proxy.Http, "/api/v1/stick-table/" + Uri.EscapeDataString("::ffff:127.0.0.12"));
 
@@ -97,7 +97,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         var clients = Enumerable.Range(20, 12).ToList();
         foreach (var client in clients)
         {
-            await ProxyClient.AskAsync(proxy.EndPoint, client);
+            NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, client));
         }
 
         var expected = clients.Select(c => $"127.0.0.{c}").Order(StringComparer.Ordinal).ToList();
@@ -123,7 +123,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         var groupOf = new Dictionary<string, int>();
         foreach (var client in Enumerable.Range(40, 6))
         {
-            groupOf[$"127.0.0.{client}"] = await ProxyClient.AskAsync(proxy.EndPoint, client);
+            groupOf[$"127.0.0.{client}"] = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, client));
         }
 
         // A new key goes to the group with the fewest entries, so both groups have some.
@@ -149,7 +149,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task DeleteStickEntry_IdleEntry_Answers204AndTheClientIsAssignedAfresh()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        var first = await ProxyClient.AskAsync(proxy.EndPoint, 50);
+        var first = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 50));
 
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.50"))
         {
@@ -166,7 +166,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         // A draining group keeps the clients stuck to it, so only a forgotten client goes elsewhere.
         var other = first == 1 ? 2 : 1;
         await PostAsync(proxy.Http, $"/api/v1/groups/{first}/drain");
-        Assert.Equal(other, await ProxyClient.AskAsync(proxy.EndPoint, 50));
+        Assert.Equal(other, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 50)));
         Assert.Equal(other, Number(await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.50"), "group"));
     }
 
@@ -174,7 +174,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task DeleteStickEntry_EntryWithOpenConnection_IsKeptWithConflictUntilItCloses()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        await using var open = await ProxyClient.OpenAsync(proxy.EndPoint, 70);
+        await using var open = await TestClient.OpenNamedAsync(proxy.EndPoint, 70);
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.70"))
         {
             Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -182,7 +182,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         }
 
         var entry = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.70");
-        Assert.Equal(open.Group, Number(entry, "group"));
+        Assert.Equal(NamedBackend.GroupOf(open.Greeting!), Number(entry, "group"));
         Assert.Equal(1, Number(entry, "openConnections"));
 
         await open.CloseAsync();
@@ -198,8 +198,8 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task StickEntry_SliceKeys_ShowSliceAsTextWhenPrintableAndAlwaysAsHex()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60), new ApiProxyOptions { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 0, SliceEnd = 4 });
-        var printable = await ProxyClient.AskAsync(proxy.EndPoint, 60, Encoding.ASCII.GetBytes("abcd and the rest"));
-        var binary = await ProxyClient.AskAsync(proxy.EndPoint, 60, [(byte)'a', (byte)'b', 0x01, (byte)'\\', (byte)'z']);
+        var printable = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, Encoding.ASCII.GetBytes("abcd and the rest")));
+        var binary = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, [(byte)'a', (byte)'b', 0x01, (byte)'\\', (byte)'z']));
 
         var text = await GetAsync(proxy.Http, "/api/v1/stick-table/" + Uri.EscapeDataString("127.0.0.60|abcd"));
         Assert.Equal("127.0.0.60|abcd", String(text, "key"));

@@ -12,9 +12,10 @@ public sealed class AsyncSignal
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Returns once <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> naming <paramref name="what"/>.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    public async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var wait = limit ?? Eventually.DefaultTimeout;
+        using var timeout = new CancellationTokenSource(wait);
         while (true)
         {
             var next = Next;
@@ -29,7 +30,7 @@ public sealed class AsyncSignal
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                throw new TimeoutException($"timed out after {Eventually.DefaultTimeout.TotalSeconds} s waiting until {what}");
+                throw new TimeoutException($"timed out after {wait.TotalSeconds} s waiting until {what}");
             }
         }
     }

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Tcpffee.Tests.Common;
 
-/// <summary>Starting the built server on free ports, and probing its listening port from outside.</summary>
+/// <summary>Starting the built server on free ports.</summary>
 public static class ServerRun
 {
     /// <summary>
@@ -38,23 +35,4 @@ public static class ServerRun
     /// <summary>The proxy's "started" log line.</summary>
     public static bool IsStartedLine(string line) =>
         line.Contains("tcpffee ", StringComparison.Ordinal) && line.Contains(" started (PID", StringComparison.Ordinal);
-
-    /// <summary>True when a connection to 127.0.0.1:<paramref name="port"/> is refused; a connection that is accepted is closed again.</summary>
-    public static async Task<bool> IsRefusedAsync(int port)
-    {
-        try
-        {
-            using var probe = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), 254);
-            return false;
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return true;
-        }
-        catch (SocketException)
-        {
-            // Accepted and dropped, or reset while closing: not refused yet.
-            return false;
-        }
-    }
 }

@@ -48,9 +48,9 @@ public sealed class HealthProcessTests : IDisposable
         await using var second = ServerProcess.Start(["--config", config], _environment.Variables());
         await WaitStartedAsync(second);
 
-        for (var client = 1; client <= 6; client++)
+        for (var client = 2; client <= 7; client++)
         {
-            Assert.Equal("B", await ProxyClient.AskAsync(ProxyEndPoint, ProxyClient.Address(client)));
+            Assert.Equal("B", await TestClient.WhoAnswersAsync(ProxyEndPoint, client));
         }
 
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await HealthzAsync());
@@ -84,9 +84,9 @@ public sealed class HealthProcessTests : IDisposable
         Assert.Contains("warn", warning, StringComparison.Ordinal);
         Assert.Contains(SavePath, warning, StringComparison.Ordinal);
         var answers = new List<string>();
-        for (var client = 1; client <= 4; client++)
+        for (var client = 2; client <= 5; client++)
         {
-            answers.Add(await ProxyClient.AskAsync(ProxyEndPoint, ProxyClient.Address(client)));
+            answers.Add(await TestClient.WhoAnswersAsync(ProxyEndPoint, client));
         }
 
         Assert.Equal(2, answers.Count(x => x == "A"));

@@ -35,7 +35,7 @@ public sealed class HealthRoutingTests
             Assert.Equal(1, setup.Proxy.Table.Lookup(Key(client)));
         }
 
-        Assert.Equal("B", await setup.Proxy.AskAsync(20));
+        Assert.Equal("B", await setup.Proxy.AskAsync(21));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class HealthRoutingTests
         }
 
         // Both groups hold as many clients, so with group 0 up about half of these would go there.
-        for (var client = 20; client < 24; client++)
+        for (var client = 21; client < 25; client++)
         {
             Assert.Equal("B", await setup.Proxy.AskAsync(client));
         }
@@ -81,7 +81,7 @@ public sealed class HealthRoutingTests
         }
 
         var answers = new List<string>();
-        for (var client = 20; client < 24; client++)
+        for (var client = 21; client < 25; client++)
         {
             answers.Add(await setup.Proxy.AskAsync(client));
         }
@@ -89,7 +89,7 @@ public sealed class HealthRoutingTests
         Assert.Contains("A", answers);
     }
 
-    private static StickKey Key(int client) => StickKey.FromAddress(ProxyClient.Address(client));
+    private static StickKey Key(int client) => StickKey.FromAddress(TestClient.Source(client));
 
     private sealed class Setup : IAsyncDisposable
     {
@@ -142,12 +142,12 @@ public sealed class HealthRoutingTests
             return setup;
         }
 
-        /// <summary>Connects clients 1–4: new keys go to the group with fewer entries, so two stick to each group.</summary>
+        /// <summary>Connects clients 2–5: new keys go to the group with fewer entries, so two stick to each group.</summary>
         public async Task<(List<int> OnA, List<int> OnB)> AssignClientsAsync()
         {
             var onA = new List<int>();
             var onB = new List<int>();
-            for (var client = 1; client <= 4; client++)
+            for (var client = 2; client <= 5; client++)
             {
                 var answer = await Proxy.AskAsync(client);
                 (answer == "A" ? onA : answer == "B" ? onB : throw new InvalidOperationException($"client {client} got '{answer}'")).Add(client);

@@ -33,7 +33,7 @@ public sealed class HealthTimingTests
         var left = died.Elapsed;
 
         Assert.Equal(GroupStatus.Draining, proxy.Group(0).Effective);
-        Assert.Equal("B", await proxy.AskAsync(1));
+        Assert.Equal("B", await proxy.AskAsync(2));
 
         var revived = Stopwatch.StartNew();
         a.Restart();
@@ -41,8 +41,8 @@ public sealed class HealthTimingTests
         await Eventually.HoldsAsync(() => proxy.Group(0).Effective == GroupStatus.Up, "group 0 to take new clients again", returnLimit, diagnostics: () => proxy.Describe());
         var returned = revived.Elapsed;
 
-        // Group 1 holds client 1 and group 0 none, so a new client goes to group 0 now that it is up.
-        Assert.Equal("A", await proxy.AskAsync(2));
+        // Group 1 holds client 2 and group 0 none, so a new client goes to group 0 now that it is up.
+        Assert.Equal("A", await proxy.AskAsync(3));
         Assert.InRange(left, TimeSpan.Zero, leaveLimit);
         Assert.InRange(returned, TimeSpan.Zero, returnLimit);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Tcpffee.Configuration;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -45,7 +46,7 @@ public sealed class AcceptProxyRejectionTests
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         await SendIgnoringResetAsync(client, HeaderBytes.Concat(header, HeaderBytes.Ascii(Payload)));
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.True(answer.Length == 0, $"{what}: the client got '{HeaderBytes.Show(answer)}'");
 
@@ -63,7 +64,7 @@ public sealed class AcceptProxyRejectionTests
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var clock = Stopwatch.StartNew();
 
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.Empty(answer);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.25), $"closed after {clock.Elapsed.TotalMilliseconds} ms, before first_message_timeout");
@@ -87,7 +88,7 @@ public sealed class AcceptProxyRejectionTests
         var clock = Stopwatch.StartNew();
 
         await client.SendAsync(start);
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.Empty(answer);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.25), $"closed after {clock.Elapsed.TotalMilliseconds} ms, before first_message_timeout");
@@ -102,7 +103,7 @@ public sealed class AcceptProxyRejectionTests
         await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var header = HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n");
-        var closed = client.ReadUntilClosedAsync();
+        var closed = client.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
 
         // One byte every 50 ms: the whole header would take 2.4 s, eight times first_message_timeout.
@@ -130,7 +131,7 @@ public sealed class AcceptProxyRejectionTests
         // The client gives up halfway: no waiting for the timeout, and no backend.
         await client.SendAsync("PROXY TCP4 203.0.113.7 198.51");
         client.ShutdownSend();
-        await client.ReadUntilClosedAsync(TimeSpan.FromSeconds(10));
+        await client.ReadToEndAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_header", 1));
         Assert.Empty(backend.Connections);
@@ -149,7 +150,7 @@ public sealed class AcceptProxyRejectionTests
         if (client is not null)
         {
             await SendIgnoringResetAsync(client, HeaderBytes.Concat(HeaderBytes.For(version, IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("198.51.100.10:443")), HeaderBytes.Ascii(Payload)));
-            var (answer, _) = await client.ReadUntilClosedAsync();
+            var (answer, _) = await client.ReadToEndAsync();
             Assert.Empty(answer);
         }
 
@@ -173,7 +174,7 @@ public sealed class AcceptProxyRejectionTests
         // Refused on the address alone, long before the 30 s header timeout.
         if (client is not null)
         {
-            await client.ReadUntilClosedAsync(TimeSpan.FromSeconds(10));
+            await client.ReadToEndAsync(TimeSpan.FromSeconds(10));
         }
 
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_untrusted", 1));
@@ -190,14 +191,14 @@ public sealed class AcceptProxyRejectionTests
         {
             using var bad = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
             await SendIgnoringResetAsync(bad, HeaderBytes.Ascii("HELLO\r\n"));
-            await bad.ReadUntilClosedAsync();
+            await bad.ReadToEndAsync();
         }
 
         // A good connection afterwards goes through.
         using var good = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.3"));
         await good.SendAsync(HeaderBytes.Concat(HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n"), HeaderBytes.Ascii("ok\n")));
         good.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal("ok\n", System.Text.Encoding.ASCII.GetString(received));
         Assert.Equal(3, await proxy.WaitForRejectedAsync("proxy_header", 3));

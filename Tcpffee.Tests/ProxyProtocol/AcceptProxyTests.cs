@@ -4,7 +4,7 @@ using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.StickTable;
 using Tcpffee.Tests.ProxyProtocol.Support;
-using Eventually = Tcpffee.Tests.Common.Eventually;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -42,7 +42,7 @@ public sealed class AcceptProxyTests
         await client.SendAsync(bytes);
         client.ShutdownSend();
         var connections = await backend.WaitForConnectionsAsync(1);
-        return await connections[0].WaitForEndAsync();
+        return await connections[0].WaitForAllReceivedAsync();
     }
 
     [Theory]
@@ -165,7 +165,7 @@ public sealed class AcceptProxyTests
         await Task.Delay(TimeSpan.FromMilliseconds(150));
         await client.SendAsync(HeaderBytes.Concat(header[split..], HeaderBytes.Ascii(Payload)));
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
         Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
@@ -189,7 +189,7 @@ public sealed class AcceptProxyTests
         await client.SendAsync("second");
         client.ShutdownSend();
 
-        Assert.Equal("first second", Encoding.ASCII.GetString(await connection.WaitForEndAsync()));
+        Assert.Equal("first second", Encoding.ASCII.GetString(await connection.WaitForAllReceivedAsync()));
     }
 
     [Theory]
@@ -288,7 +288,7 @@ public sealed class AcceptProxyTests
         }
 
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(message, Encoding.ASCII.GetString(received));
         Assert.Equal("203.0.113.7|SESSIO", Assert.Single(proxy.StickEntries).Key.ToString());
@@ -352,7 +352,7 @@ public sealed class AcceptProxyTests
             $"'{marker}' at a backend");
 
         // Let this connection finish before the next one, so that each routing decision sees the previous entry.
-        await backends[group].Connections.Single(c => Encoding.ASCII.GetString(c.Received) == payload).WaitForEndAsync();
+        await backends[group].Connections.Single(c => Encoding.ASCII.GetString(c.Received) == payload).WaitForAllReceivedAsync();
         return group;
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.Tests.ProxyProtocol.Support;
-using Eventually = Tcpffee.Tests.Common.Eventually;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -59,7 +59,7 @@ public sealed class HealthCheckProxyTests
         else
         {
             // A TCP probe sends the header and nothing else.
-            Assert.Equal(length, (await connection.WaitForEndAsync()).Length);
+            Assert.Equal(length, (await connection.WaitForAllReceivedAsync()).Length);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed class HealthCheckProxyTests
 
         // At least two whole probes (for HTTP, two whole requests), so that a header sent only by some would show.
         var done = await Eventually.UntilAsync(
-            () => backend.Connections.Where(c => c.Ended).ToList(),
+            () => backend.Connections.Where(c => c.Ended.IsCompleted).ToList(),
             ended => ended.Count(c => !http || Encoding.ASCII.GetString(c.Received).StartsWith("GET /health HTTP/1.1\r\n", StringComparison.Ordinal)) >= 2,
             "two whole probes",
             describe: ended => string.Join(" | ", ended.Select(c => HeaderBytes.Show(c.Received))));
@@ -104,14 +104,14 @@ public sealed class HealthCheckProxyTests
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.12"));
         await client.SendAsync("GET /app HTTP/1.1\r\n\r\n");
         client.ShutdownSend();
-        await client.ReadToEndAsync();
+        await client.ReadTextToEndAsync();
 
         var (probe, probeHeader, _) = await FirstProbeWithHeaderAsync(backend, h => !client.LocalEndPoint.Equals(h.Source));
         var (proxied, clientHeader, length) = await FirstProbeWithHeaderAsync(backend, h => client.LocalEndPoint.Equals(h.Source));
 
         Assert.Equal(probe.Remote, probeHeader.Source);
         Assert.Equal(proxy.EndPoint, clientHeader.Destination);
-        Assert.Equal("GET /app HTTP/1.1\r\n\r\n", Encoding.ASCII.GetString((await proxied.WaitForEndAsync())[length..]));
+        Assert.Equal("GET /app HTTP/1.1\r\n\r\n", Encoding.ASCII.GetString((await proxied.WaitForAllReceivedAsync())[length..]));
     }
 
     /// <summary>Waits for a connection that starts with a complete PROXY header (matching <paramref name="wanted"/>, if given).</summary>

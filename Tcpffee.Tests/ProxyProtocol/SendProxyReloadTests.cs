@@ -4,7 +4,7 @@ using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.Tests.ProxyProtocol.Support;
-using Eventually = Tcpffee.Tests.Common.Eventually;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -50,7 +50,7 @@ public sealed class SendProxyReloadTests
             () => backend.Connections.FirstOrDefault(c => Parse(c.Received).Header?.Source?.Equals(client.LocalEndPoint) == true),
             c => c is not null,
             "the client's connection at the backend");
-        Assert.Equal(HeaderBytes.Concat(HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii("x")), await received!.WaitForEndAsync());
+        Assert.Equal(HeaderBytes.Concat(HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii("x")), await received!.WaitForAllReceivedAsync());
     }
 
     [Fact]

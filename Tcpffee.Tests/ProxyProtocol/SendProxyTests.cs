@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.Tests.ProxyProtocol.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -19,7 +20,7 @@ public sealed class SendProxyTests
             bytes => ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(bytes), out header, out _) == ProxyHeaderStatus.Complete,
             "a complete PROXY header");
         await connection.SendAsync(Encoding.ASCII.GetBytes($"{header.Source}\n"));
-        await connection.WaitForEndAsync();
+        await connection.WaitForAllReceivedAsync();
         connection.ShutdownSend();
     }
 
@@ -39,7 +40,7 @@ public sealed class SendProxyTests
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var echoed = await client.ReadToEndAsync();
+        var echoed = await client.ReadTextToEndAsync();
 
         Assert.Equal($"{client.LocalEndPoint}\n", echoed);
     }
@@ -59,7 +60,7 @@ public sealed class SendProxyTests
         await client.SendAsync(Payload);
         client.ShutdownSend();
         var connection = (await backend.WaitForConnectionsAsync(1)).Single();
-        var received = await connection.WaitForEndAsync();
+        var received = await connection.WaitForAllReceivedAsync();
 
         // Built by hand from the specification: the client's address and port, then the address and port it connected to.
         var expected = HeaderBytes.Concat(HeaderBytes.For(version, client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii(Payload));
@@ -79,7 +80,7 @@ public sealed class SendProxyTests
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         var expected = HeaderBytes.Concat(HeaderBytes.For(version, client.LocalEndPoint, new IPEndPoint(IPAddress.Loopback, proxy.Port)), HeaderBytes.Ascii(Payload));
         Assert.True(expected.AsSpan().SequenceEqual(received), $"expected '{HeaderBytes.Show(expected)}', got '{HeaderBytes.Show(received)}'");
@@ -93,7 +94,7 @@ public sealed class SendProxyTests
         new Random(7).NextBytes(upstream);
         await using var backend = RecordingBackend.Start(async c =>
         {
-            var bytes = await c.WaitForEndAsync();
+            var bytes = await c.WaitForAllReceivedAsync();
             await c.SendAsync(bytes);
             c.ShutdownSend();
         });
@@ -102,12 +103,12 @@ public sealed class SendProxyTests
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.8"));
 
         var sending = client.SendAsync(upstream);
-        var reading = client.ReadUntilClosedAsync();
+        var reading = client.ReadToEndAsync();
         await sending;
         client.ShutdownSend();
-        var (downstream, reset) = await reading;
+        var (downstream, end) = await reading;
 
-        Assert.False(reset);
+        Assert.Equal(StreamEnd.Eof, end);
         var header = HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint);
         Assert.Equal(header.Length + upstream.Length, downstream.Length);
         Assert.True(downstream.AsSpan(0, header.Length).SequenceEqual(header), "the header is not at the start");
@@ -123,7 +124,7 @@ public sealed class SendProxyTests
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using Tcpffee.Tests.Reload.Support;
 using Xunit.Abstractions;
@@ -21,21 +22,21 @@ public sealed class ReloadUnderLoadTests
     [Fact]
     public async Task Reload_FiftyTimesWhileClientsConnect_EveryConnectionSucceeds()
     {
-        await using var first = ReloadBackend.Echo();
-        await using var second = ReloadBackend.Echo();
+        await using var first = TestBackend.Echo();
+        await using var second = TestBackend.Echo();
 
         // The two files differ in a second port and in group 1's drain flag; clients use the port both share. The second
         // port is picked afresh each time it is added, as the one removed before may have been taken by another process.
         string WithoutSecondPort(int stats, int port) =>
             ReloadingProxy.Header(stats)
             + $"ports = [ {port} ]\n"
-            + $"[groups.0.portmap]\n{port} = \"{first.Address}\"\n"
-            + $"[groups.1.portmap]\n{port} = \"{second.Address}\"\n";
+            + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n"
+            + $"[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
         string WithSecondPort(int stats, int port, int secondPort) =>
             ReloadingProxy.Header(stats)
             + $"ports = [ {port}, {secondPort} ]\n"
-            + $"[groups.0.portmap]\n{port} = \"{first.Address}\"\n{secondPort} = \"{first.Address}\"\n"
-            + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.Address}\"\n";
+            + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n{secondPort} = \"{first.EndPoint}\"\n"
+            + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
 
         // Info level: a debug line per connection would only slow the proxy down here.
         await using var proxy = await ReloadingProxy.StartAsync(2, p => WithoutSecondPort(p[0], p[1]), logLevel: "info");
@@ -106,7 +107,7 @@ public sealed class ReloadUnderLoadTests
         {
             try
             {
-                await using var client = await ProxyClient.ConnectAsync(port, source);
+                await using var client = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), IPAddress.Parse(source));
                 await client.RoundTripAsync($"client {index} connection {n}: {new string('x', n % 512)}");
                 Interlocked.Increment(ref successes[index]);
             }

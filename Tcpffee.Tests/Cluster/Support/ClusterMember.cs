@@ -153,8 +153,7 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// <summary>Connects through this proxy from 127.0.0.<paramref name="source"/> and returns the name of the backend that answered.</summary>
     public async Task<string> AskAsync(int source)
     {
-        using var client = await TestClient.ConnectAsync(ProxyEndPoint, source);
-        return await client.AskAsync();
+        return await TestClient.WhoAnswersAsync(ProxyEndPoint, source);
     }
 
     /// <summary>The last <paramref name="lines"/> lines of both outputs, for failure messages.</summary>

@@ -88,7 +88,7 @@ internal sealed class InProcessProxy : IAsyncDisposable
     public RunningCheck Check(int group, int index = 0) =>
         Health.Checks.Single(c => c.Identity.GroupId == group && c.Identity.Index == index);
 
-    public Task<string> AskAsync(int client) => ProxyClient.AskAsync(EndPoint, ProxyClient.Address(client));
+    public Task<string> AskAsync(int client) => TestClient.WhoAnswersAsync(EndPoint, client);
 
     public string Describe() =>
         string.Join("; ", Health.Checks.Select(c => $"{c.Identity} {c.Status}"))
