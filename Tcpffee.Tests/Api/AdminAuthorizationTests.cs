@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Configuration;
 using static Tcpffee.Tests.Api.Support.ApiJson;
 
 namespace Tcpffee.Tests.Api;
@@ -190,7 +191,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     }
 
     /// <summary>A refused request must not have reached its handler: no override, the entry still there, no reload.</summary>
-    private static async Task AssertNothingChangedAsync(ApiProxy proxy)
+    private static async Task AssertNothingChangedAsync(ProxyHost proxy)
     {
         var group = await GetAsync(proxy.Http, "/api/v1/groups/1");
         Assert.Null(Nullable(group, "runtimeOverride", JsonValueKind.String));
@@ -199,11 +200,11 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
         Assert.Null(Nullable(await GetAsync(proxy.Http, "/api/v1/"), "lastReload", JsonValueKind.Object));
     }
 
-    private async Task<ApiProxy> StartAsync(string? token = null, IPAddress? statsAddress = null)
+    private async Task<ProxyHost> StartAsync(string? token = null, IPAddress? statsAddress = null)
     {
         var groups = new[] { new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint) };
         var config = ApiTestConfig.InCode(groups);
-        var proxy = await ApiProxy.StartAsync(config, new ApiProxyOptions { ApiToken = token, StatsAddress = statsAddress ?? IPAddress.Loopback });
+        var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = token }, StatsAddress = statsAddress ?? IPAddress.Loopback });
 
         // The reload route reads this file: a valid configuration, so an allowed reload is applied.
         await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(FreePorts.Next(), groups));

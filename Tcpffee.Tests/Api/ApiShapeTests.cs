@@ -22,7 +22,7 @@ public sealed class ApiShapeFixture : IAsyncLifetime
     private NamedBackend? _two;
     private TestClient? _open;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     internal NamedBackend One => _one!;
 
@@ -42,7 +42,7 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
         StartedAfter = DateTimeOffset.UtcNow;
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
         _open = await TestClient.OpenNamedAsync(Proxy.EndPoint, OpenClient);
         OpenClientGroup = NamedBackend.GroupOf(_open.Greeting!);
         ClosedClientGroup = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload));
@@ -104,7 +104,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         _fixture = fixture;
     }
 
-    private ApiProxy Proxy => _fixture.Proxy;
+    private ProxyHost Proxy => _fixture.Proxy;
 
     [Fact]
     public async Task Summary_RunningProxy_HasEveryFieldWithItsType()

@@ -11,13 +11,13 @@ public sealed class BadInputFixture : IAsyncLifetime
     private NamedBackend? _one;
     private NamedBackend? _two;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
+        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
         NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
     }
 

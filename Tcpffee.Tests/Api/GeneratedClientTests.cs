@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tcpffee.Hosting;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Configuration;
 using static Tcpffee.Tests.Api.Support.ApiJson;
 
 namespace Tcpffee.Tests.Api;
@@ -30,7 +31,7 @@ public sealed class GeneratedClientFixture : IAsyncLifetime
     {
         await using var one = NamedBackend.ForGroup(1);
         await using var two = NamedBackend.ForGroup(2);
-        await using var proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
+        await using var proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
         using var response = await proxy.Http.GetAsync(ApiDocumentPath);
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {ApiDocumentPath}: {(int)response.StatusCode} {json}");
@@ -289,7 +290,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task DrainDisableEnable_GeneratedClientWithBearerToken_SetAndClearTheGroupsOverride()
     {
         await using var run = await StartAsync();
-        using var wrongHttp = ApiProxy.CreateClient(run.Proxy.StatsAddress, IPAddress.Loopback);
+        using var wrongHttp = ProxyHost.CreateClient(run.Proxy.StatsAddress, IPAddress.Loopback);
         wrongHttp.DefaultRequestHeaders.Authorization = Bearer("not-the-token");
         var wrong = Generated.Create(run.Proxy.StatsAddress, wrongHttp);
 
@@ -412,9 +413,9 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     private async Task<Running> StartAsync()
     {
         var startedAfter = DateTimeOffset.UtcNow;
-        var (proxy, port) = await ApiProxy.StartFromFileAsync(
-            ConfigPath, p => ApiTestConfig.Toml(p, Groups), new ApiProxyOptions { ApiToken = Token, Directory = _directory });
-        var adminHttp = ApiProxy.CreateClient(proxy.StatsAddress, IPAddress.Loopback);
+        var (proxy, port) = await ProxyHost.StartFromFileAsync(
+            ConfigPath, p => ApiTestConfig.Toml(p, Groups), new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = Token }, StateDirectory = _directory.Path });
+        var adminHttp = ProxyHost.CreateClient(proxy.StatsAddress, IPAddress.Loopback);
         adminHttp.DefaultRequestHeaders.Authorization = Bearer(Token);
         return new Running(proxy, adminHttp, port, startedAfter)
         {
@@ -424,9 +425,9 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     }
 
     /// <summary>A proxy started from a file on <see cref="Port"/>, with a generated client without the token and one with it.</summary>
-    private sealed class Running(ApiProxy proxy, HttpClient adminHttp, int port, DateTimeOffset startedAfter) : IAsyncDisposable
+    private sealed class Running(ProxyHost proxy, HttpClient adminHttp, int port, DateTimeOffset startedAfter) : IAsyncDisposable
     {
-        public ApiProxy Proxy { get; } = proxy;
+        public ProxyHost Proxy { get; } = proxy;
 
         public int Port { get; } = port;
 

@@ -22,7 +22,7 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     [Fact]
     public async Task DrainDisableEnable_StuckAndNewClients_RouteAsEachStateSays()
     {
-        await using var proxy = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)));
+        await using var proxy = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)));
         var stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10));
         var other = stuck == 1 ? 2 : 1;
 
@@ -57,7 +57,7 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     [Fact]
     public async Task Drain_GroupWithOpenConnection_IsDrainedOnceItsLastEntryExpires()
     {
-        await using var proxy = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(1)));
+        await using var proxy = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(1)));
         await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 30);
         var group = NamedBackend.GroupOf(connection.Greeting!);
 
@@ -92,7 +92,7 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     {
         using var directory = new TempDirectory();
         int stuck;
-        await using (var first = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory }))
+        await using (var first = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path }))
         {
             stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(first.EndPoint, 40));
             AssertStates(await PostAsync(first.Http, $"/api/v1/groups/{stuck}/drain"), stuck, "Draining", "Draining");
@@ -100,7 +100,7 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
         }
 
         var other = stuck == 1 ? 2 : 1;
-        await using var second = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory });
+        await using var second = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path });
 
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{stuck}"), stuck, "Draining", "Draining");
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{other}"), other, null, "Up");
@@ -122,13 +122,13 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     {
         using var directory = new TempDirectory();
         int stuck;
-        await using (var first = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory }))
+        await using (var first = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path }))
         {
             stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(first.EndPoint, 60));
             AssertStates(await PostAsync(first.Http, $"/api/v1/groups/{stuck}/disable"), stuck, "Disabled", "Disabled");
         }
 
-        await using var second = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory });
+        await using var second = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path });
 
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{stuck}"), stuck, "Disabled", "Disabled");
         Assert.Equal(stuck == 1 ? 2 : 1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(second.EndPoint, 60)));

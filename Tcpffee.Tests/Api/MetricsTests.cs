@@ -172,7 +172,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, Number(totals, "rejected"));
     }
 
-    private static async Task<PrometheusText> ScrapeAsync(ApiProxy proxy)
+    private static async Task<PrometheusText> ScrapeAsync(ProxyHost proxy)
     {
         using var response = await proxy.Http.GetAsync("/metrics");
         var body = await response.Content.ReadAsStringAsync();
@@ -181,14 +181,14 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         return PrometheusText.Parse(body);
     }
 
-    private static Task<PrometheusText> ScrapeUntilAsync(ApiProxy proxy, Func<PrometheusText, bool> done, string what) =>
+    private static Task<PrometheusText> ScrapeUntilAsync(ProxyHost proxy, Func<PrometheusText, bool> done, string what) =>
         Eventually.UntilAsync(() => ScrapeAsync(proxy), done, what, diagnostics: () => proxy.Logs.ToString());
 
     private TestGroup[] Groups() => [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)];
 
-    private async Task<ApiProxy> StartAsync(Func<int, string> configText)
+    private async Task<ProxyHost> StartAsync(Func<int, string> configText)
     {
-        (var proxy, _port) = await ApiProxy.StartFromFileAsync(ConfigPath, configText, new ApiProxyOptions { Directory = _directory });
+        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, configText, new ProxyHostOptions { StateDirectory = _directory.Path });
         return proxy;
     }
 }

@@ -11,7 +11,7 @@ public sealed class OpenApiFixture : IAsyncLifetime
 {
     private NamedBackend? _backend;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     /// <summary>The OpenAPI document as served at <c>/spec/v1/openapi.json</c>.</summary>
     internal JsonElement Document { get; private set; }
@@ -19,7 +19,7 @@ public sealed class OpenApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = NamedBackend.ForGroup(1);
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
+        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
         NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
         Document = await GetAsync(Proxy.Http, "/spec/v1/openapi.json");
     }

@@ -128,11 +128,11 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(NamedBackend.NameOf(group).Length + 1 + 5, Number(totals, "bytesDown"));
     }
 
-    private Task<ApiProxy> StartAsync() => StartAsync([new TestGroup(1, _one.EndPoint)]);
+    private Task<ProxyHost> StartAsync() => StartAsync([new TestGroup(1, _one.EndPoint)]);
 
-    private async Task<ApiProxy> StartAsync(TestGroup[] groups)
+    private async Task<ProxyHost> StartAsync(TestGroup[] groups)
     {
-        (var proxy, _port) = await ApiProxy.StartFromFileAsync(ConfigPath, port => ApiTestConfig.Toml(port, groups), new ApiProxyOptions { Directory = _directory });
+        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, port => ApiTestConfig.Toml(port, groups), new ProxyHostOptions { StateDirectory = _directory.Path });
         return proxy;
     }
 }

@@ -197,7 +197,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     [Fact]
     public async Task StickEntry_SliceKeys_ShowSliceAsTextWhenPrintableAndAlwaysAsHex()
     {
-        await using var proxy = await StartAsync(TimeSpan.FromSeconds(60), new ApiProxyOptions { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 0, SliceEnd = 4 });
+        await using var proxy = await StartAsync(TimeSpan.FromSeconds(60), new ProxyHostOptions { Environment = new TcpffeeEnvironment { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 0, SliceEnd = 4 } });
         var printable = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, Encoding.ASCII.GetBytes("abcd and the rest")));
         var binary = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, [(byte)'a', (byte)'b', 0x01, (byte)'\\', (byte)'z']));
 
@@ -220,6 +220,6 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.Equal(new[] { "127.0.0.60|abcd", key }.Order(StringComparer.Ordinal), keys);
     }
 
-    private Task<ApiProxy> StartAsync(TimeSpan expiration, ApiProxyOptions? options = null) =>
-        ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
+    private Task<ProxyHost> StartAsync(TimeSpan expiration, ProxyHostOptions? options = null) =>
+        ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
 }

@@ -25,17 +25,17 @@ public sealed class HealthRoutingTests
 
         foreach (var client in onA)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(1, setup.Proxy.Table.Lookup(Key(client)));
         }
 
         foreach (var client in onB)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(1, setup.Proxy.Table.Lookup(Key(client)));
         }
 
-        Assert.Equal("B", await setup.Proxy.AskAsync(21));
+        Assert.Equal("B", await setup.Proxy.AskOnceAsync(21));
     }
 
     [Fact]
@@ -49,19 +49,19 @@ public sealed class HealthRoutingTests
 
         foreach (var client in onA)
         {
-            Assert.Equal("A", await setup.Proxy.AskAsync(client));
+            Assert.Equal("A", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(0, setup.Proxy.Table.Lookup(Key(client)));
         }
 
         // Both groups hold as many clients, so with group 0 up about half of these would go there.
         for (var client = 21; client < 25; client++)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
         }
 
         foreach (var client in onB)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
         }
     }
 
@@ -77,13 +77,13 @@ public sealed class HealthRoutingTests
         Assert.Equal(GroupStatus.Up, setup.Proxy.Group(0).Effective);
         foreach (var client in onA)
         {
-            Assert.Equal("A", await setup.Proxy.AskAsync(client));
+            Assert.Equal("A", await setup.Proxy.AskOnceAsync(client));
         }
 
         var answers = new List<string>();
         for (var client = 21; client < 25; client++)
         {
-            answers.Add(await setup.Proxy.AskAsync(client));
+            answers.Add(await setup.Proxy.AskOnceAsync(client));
         }
 
         Assert.Contains("A", answers);
@@ -93,7 +93,7 @@ public sealed class HealthRoutingTests
 
     private sealed class Setup : IAsyncDisposable
     {
-        private Setup(NamedBackend a, NamedBackend b, NamedBackend health, InProcessProxy proxy)
+        private Setup(NamedBackend a, NamedBackend b, NamedBackend health, ProxyHost proxy)
         {
             (A, B, Health, Proxy) = (a, b, health, proxy);
         }
@@ -104,7 +104,7 @@ public sealed class HealthRoutingTests
 
         public NamedBackend Health { get; }
 
-        public InProcessProxy Proxy { get; }
+        public ProxyHost Proxy { get; }
 
         public static async Task<Setup> StartAsync(FallAction action)
         {
@@ -115,10 +115,10 @@ public sealed class HealthRoutingTests
             // fall 3 with a timeout as long as the interval: a probe slowed by a busy machine does not take the group down.
             var check = TestConfig.Tcp(fall: 3, rise: 1, action: action, interval: Interval, timeout: Interval, port: health.EndPoint.Port);
             var config = TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint));
-            InProcessProxy proxy;
+            ProxyHost proxy;
             try
             {
-                proxy = await InProcessProxy.StartAsync(config);
+                proxy = await ProxyHost.StartAsync(config);
             }
             catch
             {
@@ -149,7 +149,7 @@ public sealed class HealthRoutingTests
             var onB = new List<int>();
             for (var client = 2; client <= 5; client++)
             {
-                var answer = await Proxy.AskAsync(client);
+                var answer = await Proxy.AskOnceAsync(client);
                 (answer == "A" ? onA : answer == "B" ? onB : throw new InvalidOperationException($"client {client} got '{answer}'")).Add(client);
                 Assert.Equal(answer == "A" ? 0 : 1, Proxy.Table.Lookup(Key(client)));
             }
@@ -160,7 +160,7 @@ public sealed class HealthRoutingTests
             // Stuck: a second connection of each goes to the same group.
             foreach (var client in onA)
             {
-                Assert.Equal("A", await Proxy.AskAsync(client));
+                Assert.Equal("A", await Proxy.AskOnceAsync(client));
             }
 
             return (onA, onB);

@@ -23,7 +23,7 @@ public sealed class HealthTimingTests
         await using var a = NamedBackend.Start("A");
         await using var b = NamedBackend.Start("B");
         var check = TestConfig.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
-        await using var proxy = await InProcessProxy.StartAsync(TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint)));
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint)));
         await Eventually.HoldsAsync(() => proxy.Check(0).Status.ConsecutivePasses >= Rise, "the check to pass", diagnostics: () => proxy.Describe());
 
         var died = Stopwatch.StartNew();
@@ -33,7 +33,7 @@ public sealed class HealthTimingTests
         var left = died.Elapsed;
 
         Assert.Equal(GroupStatus.Draining, proxy.Group(0).Effective);
-        Assert.Equal("B", await proxy.AskAsync(2));
+        Assert.Equal("B", await proxy.AskOnceAsync(2));
 
         var revived = Stopwatch.StartNew();
         a.Restart();
@@ -42,7 +42,7 @@ public sealed class HealthTimingTests
         var returned = revived.Elapsed;
 
         // Group 1 holds client 2 and group 0 none, so a new client goes to group 0 now that it is up.
-        Assert.Equal("A", await proxy.AskAsync(3));
+        Assert.Equal("A", await proxy.AskOnceAsync(3));
         Assert.InRange(left, TimeSpan.Zero, leaveLimit);
         Assert.InRange(returned, TimeSpan.Zero, returnLimit);
     }

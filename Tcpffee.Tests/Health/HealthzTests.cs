@@ -25,7 +25,7 @@ public sealed class HealthzTests
         var config = TestConfig.Proxy(
             TestConfig.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
             TestConfig.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
-        await using var proxy = await InProcessProxy.StartAsync(config);
+        await using var proxy = await ProxyHost.StartAsync(config);
         await Eventually.HoldsAsync(
             () => proxy.Health.Checks.All(c => c.Status.ConsecutivePasses + c.Status.ConsecutiveFails >= 2)
                 && proxy.Group(0).Health == (groupsDown >= 1 ? GroupStatus.Draining : GroupStatus.Up)
@@ -49,7 +49,7 @@ public sealed class HealthzTests
         await using var other = NamedBackend.Start("b");
         await backend.StopAsync();
         var check = TestConfig.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
-        await using var proxy = await InProcessProxy.StartAsync(TestConfig.Proxy(
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.Proxy(
             TestConfig.Group(0, backend.EndPoint, check), TestConfig.Group(1, other.EndPoint)));
         await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => proxy.Describe());
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await StatusAsync(proxy));
@@ -60,14 +60,14 @@ public sealed class HealthzTests
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await StatusAsync(proxy));
     }
 
-    private static async Task<(HttpStatusCode Code, string Status)> StatusAsync(InProcessProxy proxy)
+    private static async Task<(HttpStatusCode Code, string Status)> StatusAsync(ProxyHost proxy)
     {
         var (code, body) = await GetHealthzAsync(proxy);
         using var document = JsonDocument.Parse(body);
         return (code, document.RootElement.GetProperty("status").GetString()!);
     }
 
-    private static async Task<(HttpStatusCode Code, string Body)> GetHealthzAsync(InProcessProxy proxy)
+    private static async Task<(HttpStatusCode Code, string Body)> GetHealthzAsync(ProxyHost proxy)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         using var response = await client.GetAsync(new Uri(proxy.StatsAddress, "/healthz"));

@@ -30,7 +30,7 @@ public sealed class AcceptProxyRejectionTests
     };
 
     /// <summary>Trusts loopback; headers must arrive within 0.3 s.</summary>
-    private static TcpffeeConfig Accepting(RecordingBackend backend) => LoopbackProxy.Config(LoopbackProxy.Group(0, backend.EndPoint)) with
+    private static TcpffeeConfig Accepting(RecordingBackend backend) => TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint)) with
     {
         AcceptProxy = true,
         AcceptProxyFrom = Networks.Of("127.0.0.0/8"),
@@ -42,7 +42,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_BadHeader_ClosedCountedAndNothingForwarded(string what, byte[] header)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         await SendIgnoringResetAsync(client, HeaderBytes.Concat(header, HeaderBytes.Ascii(Payload)));
@@ -60,7 +60,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_NothingSent_ClosedAfterFirstMessageTimeout()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var clock = Stopwatch.StartNew();
 
@@ -73,7 +73,7 @@ public sealed class AcceptProxyRejectionTests
         // The header comes too late: the connection is gone, and nothing of it reaches a backend.
         await SendIgnoringResetAsync(client, HeaderBytes.Concat(HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n"), HeaderBytes.Ascii(Payload)));
         Assert.Empty(backend.Connections);
-        Assert.Empty(proxy.StickEntries);
+        Assert.Empty(proxy.Table.Snapshot());
     }
 
     [Theory]
@@ -83,7 +83,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_PartialHeaderThenSilence_ClosedAfterFirstMessageTimeout(string start)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var clock = Stopwatch.StartNew();
 
@@ -100,7 +100,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_HeaderDrippedSlowly_ClosedAtFirstMessageTimeoutNotExtendedByEachByte()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var header = HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n");
         var closed = client.ReadToEndAsync();
@@ -125,7 +125,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_PartialHeaderThenClientCloses_ClosedAndCounted()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) });
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         // The client gives up halfway: no waiting for the timeout, and no backend.
@@ -143,7 +143,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_ClientOutsideAcceptProxyFrom_RefusedAsUntrusted(int version)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with { AcceptProxyFrom = Networks.Of("10.0.0.0/8") });
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with { AcceptProxyFrom = Networks.Of("10.0.0.0/8") });
         using var client = await ConnectUnlessResetAsync(proxy, IPAddress.Loopback);
 
         // A well-formed header claiming an address: the sender is not one of the trusted load balancers.
@@ -157,14 +157,14 @@ public sealed class AcceptProxyRejectionTests
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_untrusted", 1));
         Assert.Equal(0, await proxy.RejectedAsync("proxy_header"));
         Assert.Empty(backend.Connections);
-        Assert.Empty(proxy.StickEntries);
+        Assert.Empty(proxy.Table.Snapshot());
     }
 
     [Fact]
     public async Task AcceptProxy_UntrustedClientSendingNothing_RefusedAtOnce()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with
         {
             AcceptProxyFrom = Networks.Of("127.0.0.5/32"),
             FirstMessageTimeout = TimeSpan.FromSeconds(30),
@@ -185,7 +185,7 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_SeveralBadConnections_EachCountedAndOthersUnaffected()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
 
         for (var i = 0; i < 3; i++)
         {
@@ -209,7 +209,7 @@ public sealed class AcceptProxyRejectionTests
     /// Connects; null when the connect itself reports a reset. A connection refused as soon as it is accepted can be reset
     /// before the client's connect completes: the handshake was done, and the refusal came first.
     /// </summary>
-    private static async Task<TestClient?> ConnectUnlessResetAsync(LoopbackProxy proxy, IPAddress from)
+    private static async Task<TestClient?> ConnectUnlessResetAsync(ProxyHost proxy, IPAddress from)
     {
         try
         {

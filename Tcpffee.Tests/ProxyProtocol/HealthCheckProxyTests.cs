@@ -40,8 +40,8 @@ public sealed class HealthCheckProxyTests
     public async Task Probe_SendProxyChecks_StartsWithTheGroupsHeader(bool http, int version, string backendAddress)
     {
         await using var backend = RecordingBackend.Start(http ? AnswerHttp : null, IPAddress.Parse(backendAddress));
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http, sendProxyChecks: true)) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http, sendProxyChecks: true)) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
 
         // For HTTP, a probe whose whole request is in (one cut short by its timeout on a slow machine would not be).
         var (connection, header, length) = await FirstProbeWithHeaderAsync(
@@ -69,8 +69,8 @@ public sealed class HealthCheckProxyTests
     public async Task Probe_WithoutSendProxyChecks_SendsNoHeader(bool http)
     {
         await using var backend = RecordingBackend.Start(http ? AnswerHttp : null);
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http, sendProxyChecks: false)) with { SendProxy = ProxyProtocolVersion.V1 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http, sendProxyChecks: false)) with { SendProxy = ProxyProtocolVersion.V1 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
 
         // At least two whole probes (for HTTP, two whole requests), so that a header sent only by some would show.
         var done = await Eventually.UntilAsync(
@@ -99,8 +99,8 @@ public sealed class HealthCheckProxyTests
     {
         // Client connections and probes share the backend: each starts with its own header, naming its own source.
         await using var backend = RecordingBackend.Start(AnswerHttp);
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http: true, sendProxyChecks: true)) with { SendProxy = ProxyProtocolVersion.V2 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http: true, sendProxyChecks: true)) with { SendProxy = ProxyProtocolVersion.V2 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.12"));
         await client.SendAsync("GET /app HTTP/1.1\r\n\r\n");
         client.ShutdownSend();

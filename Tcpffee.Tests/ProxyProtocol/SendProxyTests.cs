@@ -34,8 +34,8 @@ public sealed class SendProxyTests
     public async Task SendProxy_ClientConnects_BackendSeesClientAddressAndPort(int version, string bind, string from)
     {
         await using var backend = RecordingBackend.Start(EchoHeaderSource);
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.Parse(bind) });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.Parse(bind) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
 
         await client.SendAsync(Payload);
@@ -53,8 +53,8 @@ public sealed class SendProxyTests
     public async Task SendProxy_ClientSends_BackendGetsExactHeaderThenPayload(int version, string bind, string from)
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.Parse(bind) });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.Parse(bind) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
 
         await client.SendAsync(Payload);
@@ -74,8 +74,8 @@ public sealed class SendProxyTests
     {
         // A listener on "::" sees IPv4 clients as ::ffff:a.b.c.d; the header must still be TCP4 with plain IPv4 addresses.
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.IPv6Any });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.IPv6Any });
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.6"));
 
         await client.SendAsync(Payload);
@@ -98,8 +98,8 @@ public sealed class SendProxyTests
             await c.SendAsync(bytes);
             c.ShutdownSend();
         });
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V2 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V2 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.8"));
 
         var sending = client.SendAsync(upstream);
@@ -119,7 +119,7 @@ public sealed class SendProxyTests
     public async Task SendProxy_NotSet_BackendGetsOnlyThePayload()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint)));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.9"));
 
         await client.SendAsync(Payload);
