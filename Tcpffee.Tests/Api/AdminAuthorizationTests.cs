@@ -203,11 +203,11 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     private async Task<ProxyHost> StartAsync(string? token = null, IPAddress? statsAddress = null)
     {
         var groups = new[] { new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint) };
-        var config = ApiTestConfig.InCode(groups);
+        var config = TestConfig.ForGroups(groups);
         var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = token }, StatsAddress = statsAddress ?? IPAddress.Loopback });
 
         // The reload route reads this file: a valid configuration, so an allowed reload is applied.
-        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(FreePorts.Next(), groups));
+        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, TestConfig.Toml(FreePorts.Next(), groups));
         return proxy;
     }
 }

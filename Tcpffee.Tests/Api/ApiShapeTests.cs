@@ -42,7 +42,7 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
         StartedAfter = DateTimeOffset.UtcNow;
-        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
         _open = await TestClient.OpenNamedAsync(Proxy.EndPoint, OpenClient);
         OpenClientGroup = NamedBackend.GroupOf(_open.Greeting!);
         ClosedClientGroup = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload));

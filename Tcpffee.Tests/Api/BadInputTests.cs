@@ -17,7 +17,7 @@ public sealed class BadInputFixture : IAsyncLifetime
     {
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
-        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
         NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
     }
 

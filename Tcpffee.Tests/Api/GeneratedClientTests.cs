@@ -31,7 +31,7 @@ public sealed class GeneratedClientFixture : IAsyncLifetime
     {
         await using var one = NamedBackend.ForGroup(1);
         await using var two = NamedBackend.ForGroup(2);
-        await using var proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
         using var response = await proxy.Http.GetAsync(ApiDocumentPath);
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {ApiDocumentPath}: {(int)response.StatusCode} {json}");
@@ -328,7 +328,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         await using var run = await StartAsync();
         await using var three = NamedBackend.ForGroup(3);
         AssertProblem(await Generated.ExpectErrorAsync(() => run.Api.ReloadAsync(), 401, "reload without a token"), 401, "Authorization: Bearer");
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(run.Port, [.. Groups, new TestGroup(3, three.EndPoint)]));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(run.Port, [.. Groups, new TestGroup(3, three.EndPoint)]));
 
         var before = DateTimeOffset.UtcNow;
         var applied = await run.Admin.ReloadAsync();
@@ -414,7 +414,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     {
         var startedAfter = DateTimeOffset.UtcNow;
         var (proxy, port) = await ProxyHost.StartFromFileAsync(
-            ConfigPath, p => ApiTestConfig.Toml(p, Groups), new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = Token }, StateDirectory = _directory.Path });
+            ConfigPath, p => TestConfig.Toml(p, Groups), new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = Token }, StateDirectory = _directory.Path });
         var adminHttp = ProxyHost.CreateClient(proxy.StatsAddress, IPAddress.Loopback);
         adminHttp.DefaultRequestHeaders.Authorization = Bearer(Token);
         return new Running(proxy, adminHttp, port, startedAfter)

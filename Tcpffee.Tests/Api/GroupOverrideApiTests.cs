@@ -143,5 +143,5 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     }
 
     private Tcpffee.Configuration.TcpffeeConfig Config(TimeSpan expiration) =>
-        ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration);
+        TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration);
 }

@@ -34,7 +34,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_ThreeConnectionsThroughOneGroup_CountConnectionsAndBytesOfThatGroup()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, Groups()));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
         var payload = new byte[PayloadSize];
         System.Array.Fill(payload, (byte)'x');
 
@@ -79,7 +79,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_GroupStateAndReloads_FollowTheAdminRoutes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, Groups()));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
 
         await PostAsync(proxy.Http, "/api/v1/groups/2/drain");
         await ScrapeUntilAsync(proxy, m => m.Value("tcpffee_group_state", ("group", "2")) == 1, "group 2 to show draining (1)");
@@ -103,7 +103,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_NoGroupUp_CountTheConnectionAsRejectedForNoGroup()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
         await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
@@ -118,7 +118,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_OverMaxConnections_CountTheRejectionInMetricsAndSummary()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint)])
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint)])
             .Replace("expiration =", "max_connections = 1\nexpiration =", StringComparison.Ordinal));
         await using var held = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
 
@@ -136,7 +136,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     public async Task Metrics_BackendRefusesConnections_CountConnectFailuresAndTheRejection()
     {
         var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePorts.Next());
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, dead)]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, dead)]));
 
         await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
@@ -149,7 +149,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_HealthCheckedGroup_ShowCheckUpAndPassingProbes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_health_probes_total", ("group", "1"), ("check", "0"), ("result", "pass")) is >= 1, "a passing probe");
@@ -162,7 +162,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task SummaryTotals_NoGroupUp_CountTheRejectedConnectionAsTheMetricDoes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
         await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 

@@ -19,7 +19,7 @@ public sealed class OpenApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = NamedBackend.ForGroup(1);
-        Proxy = await ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
         NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
         Document = await GetAsync(Proxy.Http, "/spec/v1/openapi.json");
     }

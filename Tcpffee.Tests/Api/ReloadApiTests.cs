@@ -42,7 +42,7 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
     {
         await using var proxy = await StartAsync();
         Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10)));
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(_port, [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(_port, [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
 
         var before = DateTimeOffset.UtcNow;
         var result = await PostAsync(proxy.Http, "/api/v1/reload");
@@ -117,7 +117,7 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
         var counted = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/"), s => Number(s.GetProperty("totals"), "bytesUp") == 5, "the connection to be counted");
         var kept = group == 1 ? _two : _one;
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(_port, [new TestGroup(group == 1 ? 2 : 1, kept.EndPoint)]));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(_port, [new TestGroup(group == 1 ? 2 : 1, kept.EndPoint)]));
 
         Assert.True(Boolean(await PostAsync(proxy.Http, "/api/v1/reload"), "applied"));
 
@@ -132,7 +132,7 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
 
     private async Task<ProxyHost> StartAsync(TestGroup[] groups)
     {
-        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, port => ApiTestConfig.Toml(port, groups), new ProxyHostOptions { StateDirectory = _directory.Path });
+        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, port => TestConfig.Toml(port, groups), new ProxyHostOptions { StateDirectory = _directory.Path });
         return proxy;
     }
 }

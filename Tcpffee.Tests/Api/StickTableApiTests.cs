@@ -221,5 +221,5 @@ public sealed class StickTableApiTests : IAsyncLifetime
     }
 
     private Task<ProxyHost> StartAsync(TimeSpan expiration, ProxyHostOptions? options = null) =>
-        ProxyHost.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
+        ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
 }

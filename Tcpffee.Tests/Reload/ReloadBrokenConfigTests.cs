@@ -57,7 +57,7 @@ public sealed class ReloadBrokenConfigTests
     {
         await using var echo = TestBackend.Echo();
         await using var proxy = await ReloadingProxy.StartAsync(
-            3, p => ReloadingProxy.Header(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.EndPoint}\"\n");
+            3, p => TestConfig.TomlHeader(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.EndPoint}\"\n");
         var (old, added) = (proxy.Ports[1], proxy.Ports[2]);
         await using var held = await TestClient.ConnectAsync(old, 2);
         await held.RoundTripAsync("before the broken reload");

@@ -100,5 +100,5 @@ public sealed class ReloadGroupTests
         $"[groups.{id}]\n{extra}\n[groups.{id}.portmap]\n{{PORT}} = \"{backend.EndPoint}\"\n";
 
     private static string Config(int stats, int port, params string[] groups) =>
-        ReloadingProxy.Header(stats) + $"ports = [ {port} ]\n" + string.Concat(groups).Replace("{PORT}", $"{port}", StringComparison.Ordinal);
+        TestConfig.TomlHeader(stats) + $"ports = [ {port} ]\n" + string.Concat(groups).Replace("{PORT}", $"{port}", StringComparison.Ordinal);
 }

@@ -17,7 +17,7 @@ public sealed class ReloadHealthCheckTests
         // fails and drains the group while its traffic would still work, so a client reaching bravo shows the
         // group took a new key. Group 1's portmap does not cover the added port, so the check's targets stay the same.
         string Config(int stats, int port, params int[] extraPorts) =>
-            ReloadingProxy.Header(stats)
+            TestConfig.TomlHeader(stats)
             + $"ports = [ {string.Join(", ", extraPorts.Prepend(port))} ]\n"
             + "[groups.0.portmap]\n"
             + string.Concat(extraPorts.Prepend(port).Select(p => $"{p} = \"{alpha.EndPoint}\"\n"))

@@ -79,7 +79,7 @@ public sealed class ReloadPortTests
 
     /// <summary>One group that forwards every listed port to the echo backend; a different list changes that group's portmap.</summary>
     private static string Config(int stats, TestBackend echo, params int[] ports) =>
-        ReloadingProxy.Header(stats)
+        TestConfig.TomlHeader(stats)
         + $"ports = [ {string.Join(", ", ports)} ]\n"
         + "[groups.0.portmap]\n"
         + string.Concat(ports.Select(p => $"{p} = \"{echo.EndPoint}\"\n"));

@@ -12,7 +12,7 @@ public sealed class ReloadRestartOnlyTests
     {
         await using var echo = TestBackend.Echo();
         string Config(int statsPort, params int[] proxied) =>
-            ReloadingProxy.Header(statsPort)
+            TestConfig.TomlHeader(statsPort)
             + $"ports = [ {string.Join(", ", proxied)} ]\n"
             + "[groups.0.portmap]\n"
             + string.Concat(proxied.Select(p => $"{p} = \"{echo.EndPoint}\"\n"));

@@ -28,12 +28,12 @@ public sealed class ReloadUnderLoadTests
         // The two files differ in a second port and in group 1's drain flag; clients use the port both share. The second
         // port is picked afresh each time it is added, as the one removed before may have been taken by another process.
         string WithoutSecondPort(int stats, int port) =>
-            ReloadingProxy.Header(stats)
+            TestConfig.TomlHeader(stats)
             + $"ports = [ {port} ]\n"
             + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n"
             + $"[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
         string WithSecondPort(int stats, int port, int secondPort) =>
-            ReloadingProxy.Header(stats)
+            TestConfig.TomlHeader(stats)
             + $"ports = [ {port}, {secondPort} ]\n"
             + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n{secondPort} = \"{first.EndPoint}\"\n"
             + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";

@@ -62,7 +62,7 @@ public sealed class ReloadVerbTests
     }
 
     private static string Config(int stats, TestBackend echo, params int[] ports) =>
-        ReloadingProxy.Header(stats)
+        TestConfig.TomlHeader(stats)
         + $"ports = [ {string.Join(", ", ports)} ]\n"
         + "[groups.0.portmap]\n"
         + string.Concat(ports.Select(p => $"{p} = \"{echo.EndPoint}\"\n"));

@@ -73,14 +73,6 @@ public sealed class ReloadingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>The common head of a test config: loopback only, a free stats port, and stick entries that outlive the test.</summary>
-    public static string Header(int statsPort) => $"""
-        bind_addr = "127.0.0.1"
-        stats_bind_socket = "127.0.0.1:{statsPort}"
-        expiration = 3600
-
-        """;
-
     public static bool IsApplied(string line) => line.Contains(ReloadedMarker, StringComparison.Ordinal);
 
     public static bool IsRefused(string line) => line.Contains(RefusedMarker, StringComparison.Ordinal);
