@@ -15,7 +15,7 @@ public enum ProcessOutput
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() =>
-        $"exit code {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
+        $"exit code {ExitCode}{System.Environment.NewLine}--- stdout ---{System.Environment.NewLine}{StandardOutput}--- stderr ---{System.Environment.NewLine}{StandardError}";
 }
 
 /// <summary>
@@ -24,7 +24,7 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 /// Short commands use <see cref="RunAsync"/>; a long-running proxy uses <see cref="Start"/>, <see cref="WaitForLineAsync"/>,
 /// <see cref="SignalAsync"/> and <see cref="WaitForExitAsync"/>. Disposing kills the process if it still runs.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed partial class ServerProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -135,7 +135,7 @@ public sealed class ServerProcess : IAsyncDisposable
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             await KillAndWaitAsync().ConfigureAwait(false);
-            throw new TimeoutException($"{_commandLine} did not exit within {limit}; killed it.{Environment.NewLine}{Describe()}");
+            throw new TimeoutException($"{_commandLine} did not exit within {limit}; killed it.{System.Environment.NewLine}{Describe()}");
         }
 
         return Process.ExitCode;
@@ -160,7 +160,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             if (ClosedTask(stream).IsCompleted)
             {
-                throw new InvalidOperationException($"{stream} ended without the expected line.{Environment.NewLine}{Describe()}");
+                throw new InvalidOperationException($"{stream} ended without the expected line.{System.Environment.NewLine}{Describe()}");
             }
 
             waiter = new Waiter(stream, predicate);
@@ -178,7 +178,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 _waiters.Remove(waiter);
             }
 
-            throw new TimeoutException($"no matching {stream} line within {limit}.{Environment.NewLine}{Describe()}");
+            throw new TimeoutException($"no matching {stream} line within {limit}.{System.Environment.NewLine}{Describe()}");
         }
     }
 
@@ -222,7 +222,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The command line and both outputs so far, for failure messages.</summary>
     public string Describe() =>
-        $"{_commandLine}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
+        $"{_commandLine}{System.Environment.NewLine}--- stdout ---{System.Environment.NewLine}{StandardOutput}--- stderr ---{System.Environment.NewLine}{StandardError}";
 
     public override string ToString() => Describe();
 
@@ -230,6 +230,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         await KillAndWaitAsync().ConfigureAwait(false);
         Process.Dispose();
+        _ownedEnvironment?.Dispose();
     }
 
     /// <summary>Kills the process (if it runs) and waits, within <see cref="DefaultTimeout"/>, until it is gone.</summary>
@@ -249,12 +250,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static string FindDotnet()
     {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
+        if (System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
         {
             return hostPath;
         }
 
-        if (Environment.ProcessPath is { } processPath
+        if (System.Environment.ProcessPath is { } processPath
             && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             return processPath;
@@ -275,7 +276,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 foreach (var waiter in _waiters.Where(w => w.Stream == stream).ToList())
                 {
                     _waiters.Remove(waiter);
-                    waiter.Line.TrySetException(new InvalidOperationException($"{stream} ended without the expected line.{Environment.NewLine}{Describe()}"));
+                    waiter.Line.TrySetException(new InvalidOperationException($"{stream} ended without the expected line.{System.Environment.NewLine}{Describe()}"));
                 }
 
                 (stream == ProcessOutput.StandardOutput ? _stdoutClosed : _stderrClosed).TrySetResult();

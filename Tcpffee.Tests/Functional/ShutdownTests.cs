@@ -10,7 +10,7 @@ namespace Tcpffee.Tests.Functional;
 [Collection(TimingSensitive.Name)]
 public sealed class ShutdownTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 
@@ -84,11 +84,11 @@ public sealed class ShutdownTests : IDisposable
 
     private async Task<(ServerProcess Server, int Port)> StartServerAsync(IPEndPoint backend, int shutdownTimeoutSeconds)
     {
-        var (server, ports) = await ServerRun.StartAsync(
+        var (server, ports) = await ServerProcess.StartOnFreePortsAsync(
             2,
             ports => ["--config", _environment.Directory.WriteFile("tcpffee.toml", Config(ports[0], ports[1], backend, shutdownTimeoutSeconds))],
             _environment.Variables(),
-            ServerRun.IsStartedLine);
+            ServerProcess.IsStartedLine);
         return (server, ports[0]);
     }
 

@@ -15,7 +15,7 @@ namespace Tcpffee.Tests.Health;
 /// </summary>
 public sealed class HealthProcessTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
     private readonly int _proxyPort = FreePorts.Next();
     private readonly int _statsPort = FreePorts.Next();
 

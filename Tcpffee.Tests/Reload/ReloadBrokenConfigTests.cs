@@ -1,4 +1,3 @@
-using Tcpffee.Tests.Reload.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
@@ -56,7 +55,7 @@ public sealed class ReloadBrokenConfigTests
     public async Task Reload_BrokenFile_LogsEveryErrorAndKeepsThePreviousConfiguration(string mistake, string broken, string[] expected)
     {
         await using var echo = TestBackend.Echo();
-        await using var proxy = await ReloadingProxy.StartAsync(
+        await using var proxy = await ServerProcess.StartWithConfigAsync(
             3, p => TestConfig.TomlHeader(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.EndPoint}\"\n");
         var (old, added) = (proxy.Ports[1], proxy.Ports[2]);
         await using var held = await TestClient.ConnectAsync(old, 2);

@@ -1,4 +1,3 @@
-using Tcpffee.Tests.Reload.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
@@ -15,7 +14,7 @@ public sealed class ReloadGroupTests
         await using var alpha = NamedBackend.Start("alpha");
         await using var bravo = NamedBackend.Start("bravo");
         await using var charlie = NamedBackend.Start("charlie");
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha)));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1], Group(0, alpha)));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         Assert.Equal("alpha", await TestClient.WhoAnswersAsync(port, 2));
 
@@ -54,7 +53,7 @@ public sealed class ReloadGroupTests
         await using var alpha = NamedBackend.Start("alpha");
         await using var bravo = NamedBackend.Start("bravo");
         // Group 1 starts drained, so every key starts on group 0.
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         Assert.Equal("alpha", await TestClient.WhoAnswersAsync(port, 2));
         Assert.Equal("alpha", await TestClient.WhoAnswersAsync(port, 3));
@@ -74,7 +73,7 @@ public sealed class ReloadGroupTests
     {
         await using var alpha = NamedBackend.Start("alpha");
         await using var bravo = NamedBackend.Start("bravo");
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1], Group(0, alpha), Group(1, bravo, "drain = true")));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         Assert.Equal("alpha", await TestClient.WhoAnswersAsync(port, 2));
         await using var held = await TestClient.ConnectAsync(port, 3);

@@ -1,5 +1,4 @@
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Reload.Support;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -24,7 +23,7 @@ public sealed class ReloadHealthCheckTests
             + $"[groups.1.portmap]\n{port} = \"{bravo.EndPoint}\"\n"
             + $"[[groups.1.healthchecks]]\ninterval = 0.2\nfall = 1\nport = {dead.Port}\n";
 
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1]));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         var checkDown = await proxy.WaitForLineAsync(0, l => l.Contains("Health check 1/0/", StringComparison.Ordinal) && l.Contains("up=True -> up=False", StringComparison.Ordinal));
         var check = checkDown[(checkDown.IndexOf("Health check ", StringComparison.Ordinal) + "Health check ".Length)..].Split(' ')[0];
@@ -54,6 +53,6 @@ public sealed class ReloadHealthCheckTests
         var offending = after.Where(l => forbidden.Any(f => l.Contains(f, StringComparison.Ordinal))).ToList();
         Assert.True(
             offending.Count == 0,
-            $"the reload disturbed group 1's failed check:{Environment.NewLine}{string.Join(Environment.NewLine, offending)}{Environment.NewLine}{proxy.Server.Describe()}");
+            $"the reload disturbed group 1's failed check:{Environment.NewLine}{string.Join(Environment.NewLine, offending)}{Environment.NewLine}{proxy.Describe()}");
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Reload.Support;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -12,7 +11,7 @@ public sealed class ReloadPortTests
     public async Task Reload_PortReplaced_RemovedPortRefusesButItsOpenConnectionContinues()
     {
         await using var echo = TestBackend.Echo();
-        await using var proxy = await ReloadingProxy.StartAsync(3, p => Config(p[0], echo, p[1], p[2]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(3, p => Config(p[0], echo, p[1], p[2]));
         var (stats, a, b) = (proxy.Ports[0], proxy.Ports[1], proxy.Ports[2]);
 
         await using var heldOnA = await TestClient.ConnectAsync(a, 2);
@@ -48,7 +47,7 @@ public sealed class ReloadPortTests
         using var occupier = new TcpListener(IPAddress.Loopback, 0);
         occupier.Start();
         var taken = ((IPEndPoint)occupier.LocalEndpoint).Port;
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], echo, p[1]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], echo, p[1]));
         var (stats, a) = (proxy.Ports[0], proxy.Ports[1]);
         var free = FreePorts.Next();
         var mark = proxy.Mark();

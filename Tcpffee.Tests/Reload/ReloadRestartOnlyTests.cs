@@ -1,5 +1,4 @@
 using System.Net;
-using Tcpffee.Tests.Reload.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
@@ -16,7 +15,7 @@ public sealed class ReloadRestartOnlyTests
             + $"ports = [ {string.Join(", ", proxied)} ]\n"
             + "[groups.0.portmap]\n"
             + string.Concat(proxied.Select(p => $"{p} = \"{echo.EndPoint}\"\n"));
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1]));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         var mark = proxy.Mark();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Collections.Concurrent;
-using Tcpffee.Tests.Reload.Support;
 using Xunit.Abstractions;
 using Tcpffee.Tests.Common;
 
@@ -39,7 +38,7 @@ public sealed class ReloadUnderLoadTests
             + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
 
         // Info level: a debug line per connection would only slow the proxy down here.
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => WithoutSecondPort(p[0], p[1]), logLevel: "info");
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => WithoutSecondPort(p[0], p[1]), logLevel: "info");
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         var successes = new long[Clients];
         var failures = new ConcurrentQueue<string>();
@@ -81,7 +80,7 @@ public sealed class ReloadUnderLoadTests
         }
 
         var total = successes.Sum();
-        var reloadedLines = proxy.LinesSince(0).Count(ReloadingProxy.IsApplied);
+        var reloadedLines = proxy.LinesSince(0).Count(ServerProcess.IsReloadApplied);
         _output.WriteLine(
             $"{applied} reloads applied ({reloadedLines} \"Reloaded\" lines, {retries} retried for a port taken meanwhile); {total} connections succeeded "
             + $"({total - successesBeforeReloads} from the first reload on; per client: {string.Join(", ", successes)}); {failures.Count} failed");

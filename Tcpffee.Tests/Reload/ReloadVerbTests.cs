@@ -1,5 +1,4 @@
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Reload.Support;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -10,7 +9,7 @@ public sealed class ReloadVerbTests
     public async Task ReloadVerb_ValidFile_ExitsZeroAndTheProxyReloadsIt()
     {
         await using var echo = TestBackend.Echo();
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], echo, p[1]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], echo, p[1]));
         var (stats, port, addedPort) = (proxy.Ports[0], proxy.Ports[1], FreePorts.Next());
         proxy.WriteConfig(Config(stats, echo, port, addedPort));
         var mark = proxy.Mark();
@@ -20,7 +19,7 @@ public sealed class ReloadVerbTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
-            $"checked {proxy.ConfigPath}; sent SIGUSR1 to tcpffee (PID {proxy.Server.Id} from {proxy.Environment.PidPath}); it reloads the file it was started with and logs the outcome\n",
+            $"checked {proxy.ConfigPath}; sent SIGUSR1 to tcpffee (PID {proxy.Id} from {proxy.Environment.PidPath}); it reloads the file it was started with and logs the outcome\n",
             result.StandardOutput);
         Assert.Equal("", result.StandardError);
         var outcome = await proxy.WaitForOutcomeAsync(mark);
@@ -34,7 +33,7 @@ public sealed class ReloadVerbTests
     public async Task ReloadVerb_BrokenFile_ExitsOnePrintsTheErrorsAndSendsNoSignal()
     {
         await using var echo = TestBackend.Echo();
-        await using var proxy = await ReloadingProxy.StartAsync(3, p => Config(p[0], echo, p[1]));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(3, p => Config(p[0], echo, p[1]));
         var (stats, port, brokenPort) = (proxy.Ports[0], proxy.Ports[1], proxy.Ports[2]);
         var broken = Config(stats, echo, port, brokenPort) + $"9 = \"{echo.EndPoint}\"\n";
         var brokenLine = Array.FindIndex(broken.Split('\n'), l => l.StartsWith("9 = ", StringComparison.Ordinal)) + 1;

@@ -100,7 +100,7 @@ internal sealed class ClusterMember : IAsyncDisposable
 
     /// <summary>Waits for the "started" line; throws <see cref="InvalidOperationException"/> if the process exits first.</summary>
     public Task WaitStartedAsync(TimeSpan? timeout = null) =>
-        Process.WaitForLineAsync(ProcessOutput.StandardOutput, ServerRun.IsStartedLine, timeout ?? TimeSpan.FromSeconds(20));
+        Process.WaitForLineAsync(ProcessOutput.StandardOutput, ServerProcess.IsStartedLine, timeout ?? TimeSpan.FromSeconds(20));
 
     /// <summary>SIGKILL, then waits until the process is gone.</summary>
     public async Task KillAsync()
