@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Tcpffee.Tests.Common;
 
@@ -74,42 +73,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             throw new FileNotFoundException("the server is not built next to the tests", ServerDllPath);
         }
 
-        var startInfo = new ProcessStartInfo(DotnetPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        startInfo.ArgumentList.Add(ServerDllPath);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in startInfo.Environment.Keys.ToList())
-        {
-            if (name.StartsWith("TCPFFEE_", StringComparison.Ordinal) || name == "RUST_LOG")
-            {
-                startInfo.Environment.Remove(name);
-            }
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
+        var startInfo = ChildProcessStart.Redirected(DotnetPath, arguments.Prepend(ServerDllPath)).WithCleanEnvironment(environment);
+        startInfo.WorkingDirectory = AppContext.BaseDirectory;
         return new ServerProcess(startInfo);
     }
 
