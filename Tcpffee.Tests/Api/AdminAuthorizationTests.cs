@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Tcpffee.Configuration;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using Tcpffee.Configuration;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 

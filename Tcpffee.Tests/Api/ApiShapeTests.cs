@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Tcpffee.Hosting;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
 using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 

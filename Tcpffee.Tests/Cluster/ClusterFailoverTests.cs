@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tcpffee.Tests.Cluster.Support;
-using Xunit.Abstractions;
 using Tcpffee.Tests.Common;
+using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.Cluster;
 

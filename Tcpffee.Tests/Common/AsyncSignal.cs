@@ -1,7 +1,7 @@
 namespace Tcpffee.Tests.Common;
 
 /// <summary>Wakes every waiter each time <see cref="Pulse"/> is called; waiters re-check their condition.</summary>
-public sealed class AsyncSignal
+internal sealed class AsyncSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -56,21 +56,8 @@ internal sealed partial class ProxyHost
     }
 
     /// <summary>The sum of a counter's series in <c>/metrics</c> that carry every given label value.</summary>
-    public async Task<double> CounterAsync(string name, params (string Label, string Value)[] labels)
-    {
-        var text = await Http.GetStringAsync("metrics");
-        var total = 0.0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(name + "{", StringComparison.Ordinal)
-                && labels.All(l => line.Contains($"{l.Label}=\"{l.Value}\"", StringComparison.Ordinal)))
-            {
-                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return total;
-    }
+    public async Task<double> CounterAsync(string name, params (string Label, string Value)[] labels) =>
+        PrometheusText.Parse(await Http.GetStringAsync("metrics")).Find(name, labels).Sum(s => s.Value);
 
     /// <summary><c>tcpffee_connections_rejected_total</c> for <paramref name="reason"/> on this host's port.</summary>
     public Task<double> RejectedAsync(string reason) =>

@@ -1,7 +1,7 @@
 namespace Tcpffee.Tests.Common;
 
 /// <summary>A temp directory plus the variables that keep a <see cref="ServerProcess"/>'s files inside it.</summary>
-public sealed class ServerEnvironment : IDisposable
+internal sealed class ServerEnvironment : IDisposable
 {
     public const string ValidConfig = """
         ports = [ 5280, 5281 ]

@@ -8,7 +8,7 @@ namespace Tcpffee.Tests.Common;
 /// Free ports are found by binding port 0 and releasing it, so another process (tests run in parallel) can take one
 /// before the proxy binds it. Only that case, "Address already in use" on a port just picked, is retried with new ports.
 /// </remarks>
-public sealed partial class ServerProcess
+internal sealed partial class ServerProcess
 {
     private const int Attempts = 5;
     private const string ReloadedMarker = "[5006] Reloaded ";

@@ -3,27 +3,13 @@ using System.Globalization;
 
 namespace Tcpffee.Tests.Common;
 
-/// <summary>Which output of a child process to look at.</summary>
-public enum ProcessOutput
-{
-    StandardOutput,
-    StandardError,
-}
-
-/// <summary>The outcome of a process that ran to completion.</summary>
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public override string ToString() =>
-        $"exit code {ExitCode}{System.Environment.NewLine}--- stdout ---{System.Environment.NewLine}{StandardOutput}--- stderr ---{System.Environment.NewLine}{StandardError}";
-}
-
 /// <summary>
 /// The built server (<c>dotnet Tcpffee.Server.dll</c>) as a child process, with both outputs captured line by line.
 /// The child's environment is the test's own minus every <c>TCPFFEE_*</c> and <c>RUST_LOG</c> variable, plus what the test gives.
 /// Short commands use <see cref="RunAsync"/>; a long-running proxy uses <see cref="Start"/>, <see cref="WaitForLineAsync"/>,
 /// <see cref="SignalAsync"/> and <see cref="WaitForExitAsync"/>. Disposing kills the process if it still runs.
 /// </summary>
-public sealed partial class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 

@@ -1,7 +1,7 @@
-using Tcpffee.StickTable;
 using System.Diagnostics;
 using System.Text;
 using Tcpffee.Configuration;
+using Tcpffee.StickTable;
 using Tcpffee.Tests.Common;
 using static Tcpffee.Tests.Common.TestConfig;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 

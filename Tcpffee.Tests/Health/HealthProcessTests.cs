@@ -5,7 +5,6 @@ using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Tests.Cli;
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 

@@ -1,7 +1,6 @@
 using Tcpffee.Configuration;
 using Tcpffee.Model;
 using Tcpffee.StickTable;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;

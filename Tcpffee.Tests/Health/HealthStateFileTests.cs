@@ -1,7 +1,6 @@
 using System.Net;
 using Tcpffee.Health;
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Tcpffee.Model;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.Model;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
-using Tcpffee.Tests.Health.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 

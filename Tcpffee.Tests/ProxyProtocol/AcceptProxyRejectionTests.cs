@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tcpffee.Configuration;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 

@@ -3,8 +3,8 @@ using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
 using Tcpffee.StickTable;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.ProxyProtocol;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;

@@ -4,8 +4,8 @@ using System.Net;
 using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 

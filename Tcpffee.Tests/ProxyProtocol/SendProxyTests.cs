@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Tcpffee.ProxyProtocol;
-using Tcpffee.Tests.ProxyProtocol.Support;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Collections.Concurrent;
-using Xunit.Abstractions;
+using System.Net;
 using Tcpffee.Tests.Common;
+using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.Reload;
 
