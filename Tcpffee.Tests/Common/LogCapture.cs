@@ -36,7 +36,7 @@ internal sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._entries.Enqueue(new LogEntry(DateTimeOffset.UtcNow, logLevel, category, eventId.Id, formatter(state, exception), exception));
+            owner._entries.Enqueue(new LogEntry(DateTimeOffset.UtcNow, logLevel, category, eventId, formatter(state, exception), exception));
     }
 
     private sealed class Logger<T>(LogCapture owner) : Logger(owner, typeof(T).FullName ?? typeof(T).Name), ILogger<T>;

@@ -6,7 +6,7 @@ using System.Text;
 namespace Tcpffee.Tests.Common;
 
 /// <summary>
-/// A backend on 127.0.0.1 that tells a client where the proxy sent it. Its one wire behaviour: on accept it sends its
+/// A backend (on 127.0.0.1 unless told otherwise) that tells a client where the proxy sent it. Its one wire behaviour: on accept it sends its
 /// name and a newline (<see cref="Banner"/>); then it echoes every byte it receives; when the client half-closes, it
 /// half-closes too once everything is echoed, and closes. So the bytes each way are known: down is the banner plus
 /// the echo of what went up. It can stop listening (connections are then refused) and listen again on the same port.
