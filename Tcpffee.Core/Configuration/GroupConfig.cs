@@ -6,7 +6,7 @@ namespace Tcpffee.Configuration;
 /// <summary>One <c>[groups.ID]</c> table: a server group that clients stick to.</summary>
 internal sealed record GroupConfig(
     int Id,
-    PortMapConfig Portmap,
+    PortmapConfig Portmap,
     bool Drain,
     bool Disabled,
     ImmutableArray<HealthCheckConfig> HealthChecks)

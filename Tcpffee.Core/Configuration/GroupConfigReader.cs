@@ -39,7 +39,7 @@ internal static class GroupConfigReader
     private static GroupConfig? ReadGroup(TomlTableReader group, int id, IReadOnlySet<int> ports)
     {
         var errorsBefore = group.ErrorCount;
-        var portmap = PortMapConfigReader.Read(group, ports);
+        var portmap = PortmapConfigReader.Read(group, ports);
         var drain = group.Boolean("drain") ?? false;
         var disabled = group.Boolean("disabled") ?? false;
         var transparent = group.Boolean("transparent") ?? false;

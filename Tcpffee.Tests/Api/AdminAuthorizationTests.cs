@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Tcpffee.Configuration;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -57,7 +59,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoutes_NoTokenLoopbackClient_AreAllowed()
     {
         await using var proxy = await StartAsync();
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         var drained = await PostAsync(proxy.Http, "/api/v1/groups/1/drain");
         Assert.Equal("Draining", String(drained, "runtimeOverride"));
@@ -79,7 +81,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetNoAuthorization_Answers401WithBearerChallenge(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         using var response = await proxy.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
@@ -93,7 +95,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetOtherScheme_Answers401(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:s3cret-token"u8));
 
@@ -108,7 +110,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoute_TokenSetWrongToken_Answers403(string method, string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         foreach (var wrong in new[] { "wrong", Token + "x", Token[..^1], Token.ToUpperInvariant() })
         {
@@ -125,7 +127,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task AdminRoutes_TokenSetRightToken_AreAllowed()
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         proxy.Http.DefaultRequestHeaders.Authorization = Bearer(Token);
 
         Assert.Equal("Draining", String(await PostAsync(proxy.Http, "/api/v1/groups/1/drain"), "runtimeOverride"));
@@ -144,7 +146,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     public async Task ReadRoute_TokenSetNoAuthorization_IsOpen(string path)
     {
         await using var proxy = await StartAsync(Token);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
 
         using var response = await proxy.Http.GetAsync(path);
 
@@ -156,7 +158,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     {
         var address = NonLoopbackFactAttribute.Address!;
         await using var proxy = await StartAsync(statsAddress: address);
-        await ProxyClient.AskAsync(proxy.EndPoint, 9);
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 9));
         Assert.Equal(address, IPAddress.Parse(proxy.StatsAddress.Host));
 
         foreach (var (method, path) in AdminRouteList)
@@ -189,7 +191,7 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
     }
 
     /// <summary>A refused request must not have reached its handler: no override, the entry still there, no reload.</summary>
-    private static async Task AssertNothingChangedAsync(ApiProxy proxy)
+    private static async Task AssertNothingChangedAsync(ProxyHost proxy)
     {
         var group = await GetAsync(proxy.Http, "/api/v1/groups/1");
         Assert.Null(Nullable(group, "runtimeOverride", JsonValueKind.String));
@@ -198,14 +200,14 @@ public sealed class AdminAuthorizationTests : IAsyncLifetime
         Assert.Null(Nullable(await GetAsync(proxy.Http, "/api/v1/"), "lastReload", JsonValueKind.Object));
     }
 
-    private async Task<ApiProxy> StartAsync(string? token = null, IPAddress? statsAddress = null)
+    private async Task<ProxyHost> StartAsync(string? token = null, IPAddress? statsAddress = null)
     {
         var groups = new[] { new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint) };
-        var config = ApiTestConfig.InCode(groups);
-        var proxy = await ApiProxy.StartAsync(config, new ApiProxyOptions { ApiToken = token, StatsAddress = statsAddress ?? IPAddress.Loopback });
+        var config = TestConfig.ForGroups(groups);
+        var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = token }, StatsAddress = statsAddress ?? IPAddress.Loopback });
 
         // The reload route reads this file: a valid configuration, so an allowed reload is applied.
-        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, ApiTestConfig.Toml(ApiTestConfig.FreePort(), groups));
+        await File.WriteAllTextAsync(proxy.Environment.ConfigPath, TestConfig.Toml(FreePorts.Next(), groups));
         return proxy;
     }
 }

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Tcpffee.Hosting;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -19,9 +20,9 @@ public sealed class ApiShapeFixture : IAsyncLifetime
 
     private NamedBackend? _one;
     private NamedBackend? _two;
-    private ProxyConnection? _open;
+    private TestClient? _open;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     internal NamedBackend One => _one!;
 
@@ -41,20 +42,20 @@ public sealed class ApiShapeFixture : IAsyncLifetime
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
         StartedAfter = DateTimeOffset.UtcNow;
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
-        _open = await ProxyClient.OpenAsync(Proxy.EndPoint, OpenClient);
-        OpenClientGroup = _open.Group;
-        ClosedClientGroup = await ProxyClient.AskAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload);
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        _open = await TestClient.OpenNamedAsync(Proxy.EndPoint, OpenClient);
+        OpenClientGroup = NamedBackend.GroupOf(_open.Greeting!);
+        ClosedClientGroup = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, ClosedClient, ClosedClientPayload));
 
         // Settle: the closed connection is counted, and group 1's check has run once.
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(Proxy.Http, "/api/v1/"),
             s => Number(s.GetProperty("totals"), "bytesUp") == ClosedClientPayload.Length && Number(s, "stickTableEntries") == 2,
-            "the closed connection to be counted", () => Proxy.Logs.ToString());
-        await Poll.UntilAsync(
+            "the closed connection to be counted", diagnostics: () => Proxy.Logs.ToString());
+        await Eventually.UntilAsync(
             () => GetAsync(Proxy.Http, "/api/v1/groups/1"),
             g => g.GetProperty("healthChecks")[0].GetProperty("lastPassed").ValueKind == JsonValueKind.True,
-            "group 1's health check to pass once", () => Proxy.Logs.ToString());
+            "group 1's health check to pass once", diagnostics: () => Proxy.Logs.ToString());
     }
 
     public async Task DisposeAsync()
@@ -103,7 +104,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         _fixture = fixture;
     }
 
-    private ApiProxy Proxy => _fixture.Proxy;
+    private ProxyHost Proxy => _fixture.Proxy;
 
     [Fact]
     public async Task Summary_RunningProxy_HasEveryFieldWithItsType()
@@ -129,7 +130,8 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
         Assert.Equal(2, Number(totals, "accepted"));
         Assert.Equal(0, Number(totals, "rejected"));
         Assert.Equal(ApiShapeFixture.ClosedClientPayload.Length, Number(totals, "bytesUp"));
-        Assert.Equal(_fixture.One.Banner.Length, Number(totals, "bytesDown"));
+        // Down: the backend's banner, then its echo of what went up.
+        Assert.Equal(_fixture.One.Banner.Length + ApiShapeFixture.ClosedClientPayload.Length, Number(totals, "bytesDown"));
     }
 
     [Fact]
@@ -159,7 +161,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
             Assert.Equal(_fixture.OpenClientGroup == id ? 1 : 0, Number(group, "openConnections"));
             Assert.Equal(expectedEntries, Number(group, "totalConnections"));
             Assert.Equal(_fixture.ClosedClientGroup == id ? ApiShapeFixture.ClosedClientPayload.Length : 0, Number(group, "bytesUp"));
-            Assert.Equal(_fixture.ClosedClientGroup == id ? backend.Banner.Length : 0, Number(group, "bytesDown"));
+            Assert.Equal(_fixture.ClosedClientGroup == id ? backend.Banner.Length + ApiShapeFixture.ClosedClientPayload.Length : 0, Number(group, "bytesDown"));
         }
 
         var check = Assert.Single(Array(groups[0], "healthChecks"));

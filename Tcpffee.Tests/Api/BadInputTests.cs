@@ -1,6 +1,7 @@
 using System.Net;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -10,14 +11,14 @@ public sealed class BadInputFixture : IAsyncLifetime
     private NamedBackend? _one;
     private NamedBackend? _two;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _one = NamedBackend.ForGroup(1);
         _two = NamedBackend.ForGroup(2);
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
-        await ProxyClient.AskAsync(Proxy.EndPoint, 9);
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
     }
 
     public async Task DisposeAsync()

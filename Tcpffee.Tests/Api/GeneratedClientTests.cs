@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Tcpffee.Configuration;
 using Tcpffee.Hosting;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -30,7 +31,7 @@ public sealed class GeneratedClientFixture : IAsyncLifetime
     {
         await using var one = NamedBackend.ForGroup(1);
         await using var two = NamedBackend.ForGroup(2);
-        await using var proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, one.EndPoint), new TestGroup(2, two.EndPoint)]));
         using var response = await proxy.Http.GetAsync(ApiDocumentPath);
         var json = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {ApiDocumentPath}: {(int)response.StatusCode} {json}");
@@ -132,12 +133,12 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     {
         await using var run = await StartAsync();
         var payload = Encoding.ASCII.GetBytes("hello");
-        var group = await ProxyClient.AskAsync(run.Proxy.EndPoint, 9, payload);
+        var group = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9, payload));
         var banner = (group == 1 ? _one : _two).Banner.Length;
 
         var summary = await PollAsync(
             async () => await run.Api.GetSummaryAsync(),
-            s => s.Totals.OpenConnections == 0 && s.Totals.BytesUp == payload.Length && s.Totals.BytesDown == banner,
+            s => s.Totals.OpenConnections == 0 && s.Totals.BytesUp == payload.Length && s.Totals.BytesDown == banner + payload.Length,
             "the connection's bytes in the totals");
 
         Assert.Equal(TcpffeeHost.Version, (string)summary.Version);
@@ -157,7 +158,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task GetGroups_GeneratedClient_ReadsBothGroupsWithPortmapStatesHealthCheckAndTraffic()
     {
         await using var run = await StartAsync();
-        var taken = await ProxyClient.AskAsync(run.Proxy.EndPoint, 9);
+        var taken = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9));
 
         List<dynamic> groups = Items(await PollAsync(
             async () => await run.Api.GetGroupsAsync(),
@@ -227,17 +228,17 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task StickTable_GeneratedClient_PagesFiltersAndFindsTheEntryOfAnOpenConnection()
     {
         await using var run = await StartAsync();
-        await using var connection = await ProxyClient.OpenAsync(run.Proxy.EndPoint, 9);
-        var other = connection.Group == 1 ? 2 : 1;
+        await using var connection = await TestClient.OpenNamedAsync(run.Proxy.EndPoint, 9);
+        var other = NamedBackend.GroupOf(connection.Greeting!) == 1 ? 2 : 1;
 
         var page = await run.Api.GetStickTableAsync(null, null, null);
         Assert.Equal(1, (int)page.Total);
         Assert.Equal(0, (int)page.Offset);
         Assert.Equal(100, (int)page.Limit);
         var listed = Assert.Single(Items(page.Entries));
-        AssertOpenEntry(listed, connection.Group);
+        AssertOpenEntry(listed, NamedBackend.GroupOf(connection.Greeting!));
 
-        var filtered = await run.Api.GetStickTableAsync(connection.Group, 1, 0);
+        var filtered = await run.Api.GetStickTableAsync(NamedBackend.GroupOf(connection.Greeting!), 1, 0);
         Assert.Equal(1, (int)filtered.Total);
         Assert.Equal(1, (int)filtered.Limit);
         Assert.Equal("127.0.0.9", (string)Assert.Single(Items(filtered.Entries)).Key);
@@ -249,14 +250,14 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         Assert.Equal(1, (int)past.Offset);
         Assert.Empty(Items(past.Entries));
 
-        AssertOpenEntry(await run.Api.GetStickEntryAsync("127.0.0.9"), connection.Group);
+        AssertOpenEntry(await run.Api.GetStickEntryAsync("127.0.0.9"), NamedBackend.GroupOf(connection.Greeting!));
     }
 
     [Fact]
     public async Task DeleteStickEntry_GeneratedClient_Needs401TokenThenConflicts409WhileOpenThenForgetsTheIdleEntry()
     {
         await using var run = await StartAsync();
-        var connection = await ProxyClient.OpenAsync(run.Proxy.EndPoint, 9);
+        var connection = await TestClient.OpenNamedAsync(run.Proxy.EndPoint, 9);
         try
         {
             var unauthorized = await Generated.ExpectErrorAsync(() => run.Api.DeleteStickEntryAsync("127.0.0.9"), 401, "DELETE without a token");
@@ -289,7 +290,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     public async Task DrainDisableEnable_GeneratedClientWithBearerToken_SetAndClearTheGroupsOverride()
     {
         await using var run = await StartAsync();
-        using var wrongHttp = ApiProxy.CreateClient(run.Proxy.StatsAddress, IPAddress.Loopback);
+        using var wrongHttp = ProxyHost.CreateClient(run.Proxy.StatsAddress, IPAddress.Loopback);
         wrongHttp.DefaultRequestHeaders.Authorization = Bearer("not-the-token");
         var wrong = Generated.Create(run.Proxy.StatsAddress, wrongHttp);
 
@@ -312,8 +313,8 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         Assert.Null((bool?)disabled.Drained);
 
         // A disabled group takes no clients: every new one goes to the other group.
-        Assert.Equal(1, await ProxyClient.AskAsync(run.Proxy.EndPoint, 9));
-        Assert.Equal(1, await ProxyClient.AskAsync(run.Proxy.EndPoint, 10));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 9)));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(run.Proxy.EndPoint, 10)));
 
         var enabled = await run.Admin.EnableGroupAsync(2);
         Assert.Null((string?)enabled.RuntimeOverride);
@@ -327,7 +328,7 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
         await using var run = await StartAsync();
         await using var three = NamedBackend.ForGroup(3);
         AssertProblem(await Generated.ExpectErrorAsync(() => run.Api.ReloadAsync(), 401, "reload without a token"), 401, "Authorization: Bearer");
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(run.Port, [.. Groups, new TestGroup(3, three.EndPoint)]));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(run.Port, [.. Groups, new TestGroup(3, three.EndPoint)]));
 
         var before = DateTimeOffset.UtcNow;
         var applied = await run.Admin.ReloadAsync();
@@ -407,14 +408,14 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
 
     /// <summary>Polls a generated-client call until <paramref name="done"/>; a timeout shows the last answer as JSON.</summary>
     private static async Task<dynamic> PollAsync(Func<Task<object>> probe, Func<dynamic, bool> done, string what) =>
-        (await Poll.UntilAsync(async () => new Shown(await probe()), s => done(s.Value), what)).Value;
+        (await Eventually.UntilAsync(async () => new Shown(await probe()), s => done(s.Value), what)).Value;
 
     private async Task<Running> StartAsync()
     {
         var startedAfter = DateTimeOffset.UtcNow;
-        var (proxy, port) = await ApiProxy.StartFromFileAsync(
-            ConfigPath, p => ApiTestConfig.Toml(p, Groups), new ApiProxyOptions { ApiToken = Token, Directory = _directory });
-        var adminHttp = ApiProxy.CreateClient(proxy.StatsAddress, IPAddress.Loopback);
+        var (proxy, port) = await ProxyHost.StartFromFileAsync(
+            ConfigPath, p => TestConfig.Toml(p, Groups), new ProxyHostOptions { Environment = new TcpffeeEnvironment { ApiToken = Token }, StateDirectory = _directory.Path });
+        var adminHttp = ProxyHost.CreateClient(proxy.StatsAddress, IPAddress.Loopback);
         adminHttp.DefaultRequestHeaders.Authorization = Bearer(Token);
         return new Running(proxy, adminHttp, port, startedAfter)
         {
@@ -424,9 +425,9 @@ public sealed class GeneratedClientTests : IClassFixture<GeneratedClientFixture>
     }
 
     /// <summary>A proxy started from a file on <see cref="Port"/>, with a generated client without the token and one with it.</summary>
-    private sealed class Running(ApiProxy proxy, HttpClient adminHttp, int port, DateTimeOffset startedAfter) : IAsyncDisposable
+    private sealed class Running(ProxyHost proxy, HttpClient adminHttp, int port, DateTimeOffset startedAfter) : IAsyncDisposable
     {
-        public ApiProxy Proxy { get; } = proxy;
+        public ProxyHost Proxy { get; } = proxy;
 
         public int Port { get; } = port;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -22,18 +22,18 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     [Fact]
     public async Task DrainDisableEnable_StuckAndNewClients_RouteAsEachStateSays()
     {
-        await using var proxy = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)));
-        var stuck = await ProxyClient.AskAsync(proxy.EndPoint, 10);
+        await using var proxy = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)));
+        var stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10));
         var other = stuck == 1 ? 2 : 1;
 
         // Drain: the stuck client stays, every new client goes to the other group.
         var drained = await PostAsync(proxy.Http, $"/api/v1/groups/{stuck}/drain");
         AssertStates(drained, stuck, runtimeOverride: "Draining", effective: "Draining");
         Assert.False(Boolean(drained, "drained"), "a draining group with a live entry is not drained yet");
-        Assert.Equal(stuck, await ProxyClient.AskAsync(proxy.EndPoint, 10));
+        Assert.Equal(stuck, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10)));
         foreach (var client in Enumerable.Range(11, 4))
         {
-            Assert.Equal(other, await ProxyClient.AskAsync(proxy.EndPoint, client));
+            Assert.Equal(other, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, client)));
         }
 
         AssertStates(await GetAsync(proxy.Http, $"/api/v1/groups/{stuck}"), stuck, "Draining", "Draining");
@@ -43,23 +43,23 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
         var disabled = await PostAsync(proxy.Http, $"/api/v1/groups/{stuck}/disable");
         AssertStates(disabled, stuck, "Disabled", "Disabled");
         Assert.Null(Nullable(disabled, "drained", JsonValueKind.True));
-        Assert.Equal(other, await ProxyClient.AskAsync(proxy.EndPoint, 10));
+        Assert.Equal(other, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10)));
         Assert.Equal(other, Number(await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10"), "group"));
 
         // Enable: the group takes new clients again; as it has no entries left, it gets the next one.
         var enabled = await PostAsync(proxy.Http, $"/api/v1/groups/{stuck}/enable");
         AssertStates(enabled, stuck, null, "Up");
         Assert.Null(Nullable(enabled, "drained", JsonValueKind.True));
-        Assert.Equal(stuck, await ProxyClient.AskAsync(proxy.EndPoint, 20));
+        Assert.Equal(stuck, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 20)));
         AssertStates(await GetAsync(proxy.Http, $"/api/v1/groups/{stuck}"), stuck, null, "Up");
     }
 
     [Fact]
     public async Task Drain_GroupWithOpenConnection_IsDrainedOnceItsLastEntryExpires()
     {
-        await using var proxy = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(1)));
-        await using var connection = await ProxyClient.OpenAsync(proxy.EndPoint, 30);
-        var group = connection.Group;
+        await using var proxy = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(1)));
+        await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 30);
+        var group = NamedBackend.GroupOf(connection.Greeting!);
 
         var draining = await PostAsync(proxy.Http, $"/api/v1/groups/{group}/drain");
         Assert.False(Boolean(draining, "drained"));
@@ -67,18 +67,18 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
         Assert.Equal(1, Number(draining, "stickEntries"));
 
         // Still stuck while its connection is open, even though the group drains.
-        await using (var second = await ProxyClient.OpenAsync(proxy.EndPoint, 30))
+        await using (var second = await TestClient.OpenNamedAsync(proxy.EndPoint, 30))
         {
-            Assert.Equal(group, second.Group);
+            Assert.Equal(group, NamedBackend.GroupOf(second.Greeting!));
         }
 
         Assert.False(Boolean(await GetAsync(proxy.Http, $"/api/v1/groups/{group}"), "drained"), "drained with a connection still open");
         await connection.CloseAsync();
-        var done = await Poll.UntilAsync(
+        var done = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, $"/api/v1/groups/{group}"),
             g => g.GetProperty("drained").ValueKind == JsonValueKind.True,
             "the draining group to be drained",
-            () => proxy.Logs.ToString());
+            diagnostics: () => proxy.Logs.ToString());
         Assert.Equal(0, Number(done, "stickEntries"));
         Assert.Equal(0, Number(done, "openConnections"));
         Assert.Equal("Draining", String(done, "effectiveState"));
@@ -92,29 +92,29 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     {
         using var directory = new TempDirectory();
         int stuck;
-        await using (var first = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory }))
+        await using (var first = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path }))
         {
-            stuck = await ProxyClient.AskAsync(first.EndPoint, 40);
+            stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(first.EndPoint, 40));
             AssertStates(await PostAsync(first.Http, $"/api/v1/groups/{stuck}/drain"), stuck, "Draining", "Draining");
             await first.StopAsync();
         }
 
         var other = stuck == 1 ? 2 : 1;
-        await using var second = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory });
+        await using var second = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path });
 
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{stuck}"), stuck, "Draining", "Draining");
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{other}"), other, null, "Up");
 
         // The stick table was restored too: the stuck client stays, new clients avoid the draining group.
-        Assert.Equal(stuck, await ProxyClient.AskAsync(second.EndPoint, 40));
+        Assert.Equal(stuck, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(second.EndPoint, 40)));
         foreach (var client in Enumerable.Range(41, 3))
         {
-            Assert.Equal(other, await ProxyClient.AskAsync(second.EndPoint, client));
+            Assert.Equal(other, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(second.EndPoint, client)));
         }
 
         // And it is cleared for good by enable.
         AssertStates(await PostAsync(second.Http, $"/api/v1/groups/{stuck}/enable"), stuck, null, "Up");
-        Assert.Equal(stuck, await ProxyClient.AskAsync(second.EndPoint, 50));
+        Assert.Equal(stuck, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(second.EndPoint, 50)));
     }
 
     [Fact]
@@ -122,16 +122,16 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     {
         using var directory = new TempDirectory();
         int stuck;
-        await using (var first = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory }))
+        await using (var first = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path }))
         {
-            stuck = await ProxyClient.AskAsync(first.EndPoint, 60);
+            stuck = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(first.EndPoint, 60));
             AssertStates(await PostAsync(first.Http, $"/api/v1/groups/{stuck}/disable"), stuck, "Disabled", "Disabled");
         }
 
-        await using var second = await ApiProxy.StartAsync(Config(TimeSpan.FromSeconds(60)), new ApiProxyOptions { Directory = directory });
+        await using var second = await ProxyHost.StartAsync(Config(TimeSpan.FromSeconds(60)), new ProxyHostOptions { StateDirectory = directory.Path });
 
         AssertStates(await GetAsync(second.Http, $"/api/v1/groups/{stuck}"), stuck, "Disabled", "Disabled");
-        Assert.Equal(stuck == 1 ? 2 : 1, await ProxyClient.AskAsync(second.EndPoint, 60));
+        Assert.Equal(stuck == 1 ? 2 : 1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(second.EndPoint, 60)));
     }
 
     private static void AssertStates(JsonElement group, int id, string? runtimeOverride, string effective)
@@ -143,5 +143,5 @@ public sealed class GroupOverrideApiTests : IAsyncLifetime
     }
 
     private Tcpffee.Configuration.TcpffeeConfig Config(TimeSpan expiration) =>
-        ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration);
+        TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -34,7 +34,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_ThreeConnectionsThroughOneGroup_CountConnectionsAndBytesOfThatGroup()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, Groups()));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
         var payload = new byte[PayloadSize];
         System.Array.Fill(payload, (byte)'x');
 
@@ -42,17 +42,18 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         var groups = new List<int>();
         for (var i = 0; i < 3; i++)
         {
-            groups.Add(await ProxyClient.AskAsync(proxy.EndPoint, 10, payload));
+            groups.Add(NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10, payload)));
         }
 
         var x = Assert.Single(groups.Distinct());
         var y = x == 1 ? 2 : 1;
-        var banner = NamedBackend.NameOf(x).Length + 1;
+        // Down: each connection gets the backend's name and a newline, then its echo of the payload.
+        var down = NamedBackend.NameOf(x).Length + 1 + PayloadSize;
         var g = x.ToString(CultureInfo.InvariantCulture);
         var metrics = await ScrapeUntilAsync(
             proxy,
             m => m.Value("tcpffee_bytes_total", ("group", g), ("direction", "up")) == 3 * PayloadSize
-                && m.Value("tcpffee_bytes_total", ("group", g), ("direction", "down")) == 3 * banner
+                && m.Value("tcpffee_bytes_total", ("group", g), ("direction", "down")) == 3 * down
                 && m.Value("tcpffee_connections_tracked") == 0,
             "the three connections to be counted");
 
@@ -71,14 +72,14 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         // The same numbers as the API's own view of the group.
         var group = await GetAsync(proxy.Http, $"/api/v1/groups/{x}");
         Assert.Equal(3 * PayloadSize, Number(group, "bytesUp"));
-        Assert.Equal(3 * banner, Number(group, "bytesDown"));
+        Assert.Equal(3 * down, Number(group, "bytesDown"));
         Assert.Equal(3, Number(group, "totalConnections"));
     }
 
     [Fact]
     public async Task Metrics_GroupStateAndReloads_FollowTheAdminRoutes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, Groups()));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
 
         await PostAsync(proxy.Http, "/api/v1/groups/2/drain");
         await ScrapeUntilAsync(proxy, m => m.Value("tcpffee_group_state", ("group", "2")) == 1, "group 2 to show draining (1)");
@@ -102,9 +103,9 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_NoGroupUp_CountTheConnectionAsRejectedForNoGroup()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "no_group")) == 1, "the rejected connection");
@@ -117,11 +118,11 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_OverMaxConnections_CountTheRejectionInMetricsAndSummary()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint)])
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint)])
             .Replace("expiration =", "max_connections = 1\nexpiration =", StringComparison.Ordinal));
-        await using var held = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
+        await using var held = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 11);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 11);
 
         await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "max_connections")) == 1, "the connection over the limit");
@@ -134,10 +135,10 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_BackendRefusesConnections_CountConnectFailuresAndTheRejection()
     {
-        var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ApiTestConfig.FreePort());
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, dead)]));
+        var dead = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePorts.Next());
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, dead)]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "connect_failed")) == 1, "the refused connection");
@@ -148,7 +149,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Metrics_HealthCheckedGroup_ShowCheckUpAndPassingProbes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { HealthCheck = true }, new TestGroup(2, _two.EndPoint)]));
 
         var metrics = await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_health_probes_total", ("group", "1"), ("check", "0"), ("result", "pass")) is >= 1, "a passing probe");
@@ -161,9 +162,9 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task SummaryTotals_NoGroupUp_CountTheRejectedConnectionAsTheMetricDoes()
     {
-        await using var proxy = await StartAsync(port => ApiTestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, [new TestGroup(1, _one.EndPoint) { Disabled = true }]));
 
-        await ProxyClient.ExpectClosedAsync(proxy.EndPoint, 10);
+        await TestClient.ExpectClosedAsync(proxy.EndPoint, 10);
 
         await ScrapeUntilAsync(
             proxy, m => m.Value("tcpffee_connections_rejected_total", ("port", Port), ("reason", "no_group")) == 1, "the rejected connection");
@@ -171,7 +172,7 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, Number(totals, "rejected"));
     }
 
-    private static async Task<PrometheusText> ScrapeAsync(ApiProxy proxy)
+    private static async Task<PrometheusText> ScrapeAsync(ProxyHost proxy)
     {
         using var response = await proxy.Http.GetAsync("/metrics");
         var body = await response.Content.ReadAsStringAsync();
@@ -180,14 +181,14 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
         return PrometheusText.Parse(body);
     }
 
-    private static Task<PrometheusText> ScrapeUntilAsync(ApiProxy proxy, Func<PrometheusText, bool> done, string what) =>
-        Poll.UntilAsync(() => ScrapeAsync(proxy), done, what, () => proxy.Logs.ToString());
+    private static Task<PrometheusText> ScrapeUntilAsync(ProxyHost proxy, Func<PrometheusText, bool> done, string what) =>
+        Eventually.UntilAsync(() => ScrapeAsync(proxy), done, what, diagnostics: () => proxy.Logs.ToString());
 
     private TestGroup[] Groups() => [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)];
 
-    private async Task<ApiProxy> StartAsync(Func<int, string> configText)
+    private async Task<ProxyHost> StartAsync(Func<int, string> configText)
     {
-        (var proxy, _port) = await ApiProxy.StartFromFileAsync(ConfigPath, configText, new ApiProxyOptions { Directory = _directory });
+        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, configText, new ProxyHostOptions { StateDirectory = _directory.Path });
         return proxy;
     }
 }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -10,7 +11,7 @@ public sealed class OpenApiFixture : IAsyncLifetime
 {
     private NamedBackend? _backend;
 
-    internal ApiProxy Proxy { get; private set; } = null!;
+    internal ProxyHost Proxy { get; private set; } = null!;
 
     /// <summary>The OpenAPI document as served at <c>/spec/v1/openapi.json</c>.</summary>
     internal JsonElement Document { get; private set; }
@@ -18,8 +19,8 @@ public sealed class OpenApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = NamedBackend.ForGroup(1);
-        Proxy = await ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
-        await ProxyClient.AskAsync(Proxy.EndPoint, 9);
+        Proxy = await ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _backend.EndPoint) { HealthCheck = true }]));
+        NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(Proxy.EndPoint, 9));
         Document = await GetAsync(Proxy.Http, "/spec/v1/openapi.json");
     }
 
@@ -211,7 +212,7 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiFixture>
     public async Task SpecDocument_Schemas_NameExactlyTheFieldsTheApiSends()
     {
         var http = _fixture.Proxy.Http;
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(http, "/api/v1/groups/1"),
             g => g.GetProperty("healthChecks")[0].GetProperty("lastPassed").ValueKind == JsonValueKind.True,
             "the health check to run once");

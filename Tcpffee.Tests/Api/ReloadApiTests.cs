@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tcpffee.Tests.Api.Support;
 using Tcpffee.Tests.Common;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -41,8 +41,8 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
     public async Task Reload_GroupAddedToTheFile_IsAppliedAndTheGroupIsListedAndRouted()
     {
         await using var proxy = await StartAsync();
-        Assert.Equal(1, await ProxyClient.AskAsync(proxy.EndPoint, 10));
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(_port, [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10)));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(_port, [new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]));
 
         var before = DateTimeOffset.UtcNow;
         var result = await PostAsync(proxy.Http, "/api/v1/reload");
@@ -61,8 +61,8 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(_port, Number(Assert.Single(Array(added, "portmap")), "port"));
 
         // The new group has the fewest entries, so it takes the next new client; the old client stays.
-        Assert.Equal(2, await ProxyClient.AskAsync(proxy.EndPoint, 11));
-        Assert.Equal(1, await ProxyClient.AskAsync(proxy.EndPoint, 10));
+        Assert.Equal(2, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 11)));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10)));
 
         var last = Property(await GetAsync(proxy.Http, "/api/v1/"), "lastReload", JsonValueKind.Object);
         Assert.Equal(result.ToString(), last.ToString());
@@ -89,7 +89,7 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
         var last = Property(await GetAsync(proxy.Http, "/api/v1/"), "lastReload", JsonValueKind.Object);
         Assert.Equal(result.ToString(), last.ToString());
         Assert.Equal([1], (await GetAsync(proxy.Http, "/api/v1/groups")).EnumerateArray().Select(g => (int)Number(g, "id")));
-        Assert.Equal(1, await ProxyClient.AskAsync(proxy.EndPoint, 12));
+        Assert.Equal(1, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 12)));
     }
 
     [Fact]
@@ -113,25 +113,26 @@ public sealed class ReloadApiTests : IAsyncLifetime, IDisposable
     public async Task Summary_GroupRemovedByReload_TotalsSinceStartKeepItsTraffic()
     {
         await using var proxy = await StartAsync([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)]);
-        var group = await ProxyClient.AskAsync(proxy.EndPoint, 10, "12345"u8.ToArray());
-        var counted = await Poll.UntilAsync(
+        var group = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 10, "12345"u8.ToArray()));
+        var counted = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/"), s => Number(s.GetProperty("totals"), "bytesUp") == 5, "the connection to be counted");
         var kept = group == 1 ? _two : _one;
-        await File.WriteAllTextAsync(ConfigPath, ApiTestConfig.Toml(_port, [new TestGroup(group == 1 ? 2 : 1, kept.EndPoint)]));
+        await File.WriteAllTextAsync(ConfigPath, TestConfig.Toml(_port, [new TestGroup(group == 1 ? 2 : 1, kept.EndPoint)]));
 
         Assert.True(Boolean(await PostAsync(proxy.Http, "/api/v1/reload"), "applied"));
 
         var totals = (await GetAsync(proxy.Http, "/api/v1/")).GetProperty("totals");
         Assert.Equal(Number(counted.GetProperty("totals"), "accepted"), Number(totals, "accepted"));
         Assert.Equal(5, Number(totals, "bytesUp"));
-        Assert.Equal(NamedBackend.NameOf(group).Length + 1, Number(totals, "bytesDown"));
+        // Down: the backend's name and a newline, then its echo of the 5 bytes up.
+        Assert.Equal(NamedBackend.NameOf(group).Length + 1 + 5, Number(totals, "bytesDown"));
     }
 
-    private Task<ApiProxy> StartAsync() => StartAsync([new TestGroup(1, _one.EndPoint)]);
+    private Task<ProxyHost> StartAsync() => StartAsync([new TestGroup(1, _one.EndPoint)]);
 
-    private async Task<ApiProxy> StartAsync(TestGroup[] groups)
+    private async Task<ProxyHost> StartAsync(TestGroup[] groups)
     {
-        (var proxy, _port) = await ApiProxy.StartFromFileAsync(ConfigPath, port => ApiTestConfig.Toml(port, groups), new ApiProxyOptions { Directory = _directory });
+        (var proxy, _port) = await ProxyHost.StartFromFileAsync(ConfigPath, port => TestConfig.Toml(port, groups), new ProxyHostOptions { StateDirectory = _directory.Path });
         return proxy;
     }
 }

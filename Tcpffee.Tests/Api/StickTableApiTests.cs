@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Tcpffee.Configuration;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using Tcpffee.Tests.Common;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 
@@ -25,24 +26,24 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task StickEntry_ClientConnectedThenClosed_ShowsGroupAndOpenConnectionThenExpiry()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        await using var connection = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
-        await using var second = await ProxyClient.OpenAsync(proxy.EndPoint, 10);
+        await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
+        await using var second = await TestClient.OpenNamedAsync(proxy.EndPoint, 10);
 
         var open = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10");
-        Assert.Equal(connection.Group, Number(open, "group"));
-        Assert.Equal(connection.Group, second.Group);
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), Number(open, "group"));
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), NamedBackend.GroupOf(second.Greeting!));
         Assert.Equal(2, Number(open, "openConnections"));
         Assert.Null(NullableTimestamp(open, "expiresAt"));
         Assert.Null(NullableTimestamp(open, "lastActivity"));
 
         await second.CloseAsync();
-        var oneLeft = await Poll.UntilAsync(
+        var oneLeft = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10"), e => Number(e, "openConnections") == 1, "one connection left");
         Assert.Null(NullableTimestamp(oneLeft, "expiresAt"));
 
         var closedAround = DateTimeOffset.UtcNow;
         await connection.CloseAsync();
-        var closed = await Poll.UntilAsync(
+        var closed = await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.10"), e => Number(e, "openConnections") == 0, "the entry to be idle");
         var lastActivity = NullableTimestamp(closed, "lastActivity");
         var expiresAt = NullableTimestamp(closed, "expiresAt");
@@ -50,19 +51,19 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.NotNull(expiresAt);
         Assert.Equal(TimeSpan.FromSeconds(60), expiresAt - lastActivity);
         Assert.InRange(lastActivity.Value, closedAround - TimeSpan.FromSeconds(5), DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
-        Assert.Equal(connection.Group, Number(closed, "group"));
+        Assert.Equal(NamedBackend.GroupOf(connection.Greeting!), Number(closed, "group"));
     }
 
     [Fact]
     public async Task StickEntry_ExpirationOneSecond_IsGoneAfterItsConnectionCloses()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(1));
-        await using var connection = await ProxyClient.OpenAsync(proxy.EndPoint, 11);
+        await using var connection = await TestClient.OpenNamedAsync(proxy.EndPoint, 11);
         var open = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.11");
         Assert.Equal(1, Number(open, "openConnections"));
 
         await connection.CloseAsync();
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () =>
             {
                 using var response = await proxy.Http.GetAsync("/api/v1/stick-table/127.0.0.11");
@@ -81,7 +82,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task StickEntry_IPv4MappedIPv6Key_IsTheSameClientAsTheIPv4Key()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        var group = await ProxyClient.AskAsync(proxy.EndPoint, 12);
+        var group = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 12));
 
         var entry = await GetAsync(proxy.Http, "/api/v1/stick-table/" + Uri.EscapeDataString("::ffff:127.0.0.12"));
 
@@ -96,7 +97,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         var clients = Enumerable.Range(20, 12).ToList();
         foreach (var client in clients)
         {
-            await ProxyClient.AskAsync(proxy.EndPoint, client);
+            NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, client));
         }
 
         var expected = clients.Select(c => $"127.0.0.{c}").Order(StringComparer.Ordinal).ToList();
@@ -122,7 +123,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         var groupOf = new Dictionary<string, int>();
         foreach (var client in Enumerable.Range(40, 6))
         {
-            groupOf[$"127.0.0.{client}"] = await ProxyClient.AskAsync(proxy.EndPoint, client);
+            groupOf[$"127.0.0.{client}"] = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, client));
         }
 
         // A new key goes to the group with the fewest entries, so both groups have some.
@@ -148,7 +149,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task DeleteStickEntry_IdleEntry_Answers204AndTheClientIsAssignedAfresh()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        var first = await ProxyClient.AskAsync(proxy.EndPoint, 50);
+        var first = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 50));
 
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.50"))
         {
@@ -165,7 +166,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
         // A draining group keeps the clients stuck to it, so only a forgotten client goes elsewhere.
         var other = first == 1 ? 2 : 1;
         await PostAsync(proxy.Http, $"/api/v1/groups/{first}/drain");
-        Assert.Equal(other, await ProxyClient.AskAsync(proxy.EndPoint, 50));
+        Assert.Equal(other, NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 50)));
         Assert.Equal(other, Number(await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.50"), "group"));
     }
 
@@ -173,7 +174,7 @@ public sealed class StickTableApiTests : IAsyncLifetime
     public async Task DeleteStickEntry_EntryWithOpenConnection_IsKeptWithConflictUntilItCloses()
     {
         await using var proxy = await StartAsync(TimeSpan.FromSeconds(60));
-        await using var open = await ProxyClient.OpenAsync(proxy.EndPoint, 70);
+        await using var open = await TestClient.OpenNamedAsync(proxy.EndPoint, 70);
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.70"))
         {
             Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -181,11 +182,11 @@ public sealed class StickTableApiTests : IAsyncLifetime
         }
 
         var entry = await GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.70");
-        Assert.Equal(open.Group, Number(entry, "group"));
+        Assert.Equal(NamedBackend.GroupOf(open.Greeting!), Number(entry, "group"));
         Assert.Equal(1, Number(entry, "openConnections"));
 
         await open.CloseAsync();
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => GetAsync(proxy.Http, "/api/v1/stick-table/127.0.0.70"), e => Number(e, "openConnections") == 0, "the connection to end");
         using (var response = await proxy.Http.DeleteAsync("/api/v1/stick-table/127.0.0.70"))
         {
@@ -196,9 +197,9 @@ public sealed class StickTableApiTests : IAsyncLifetime
     [Fact]
     public async Task StickEntry_SliceKeys_ShowSliceAsTextWhenPrintableAndAlwaysAsHex()
     {
-        await using var proxy = await StartAsync(TimeSpan.FromSeconds(60), new ApiProxyOptions { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 0, SliceEnd = 4 });
-        var printable = await ProxyClient.AskAsync(proxy.EndPoint, 60, Encoding.ASCII.GetBytes("abcd and the rest"));
-        var binary = await ProxyClient.AskAsync(proxy.EndPoint, 60, [(byte)'a', (byte)'b', 0x01, (byte)'\\', (byte)'z']);
+        await using var proxy = await StartAsync(TimeSpan.FromSeconds(60), new ProxyHostOptions { Environment = new TcpffeeEnvironment { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 0, SliceEnd = 4 } });
+        var printable = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, Encoding.ASCII.GetBytes("abcd and the rest")));
+        var binary = NamedBackend.GroupOf(await TestClient.WhoAnswersAsync(proxy.EndPoint, 60, [(byte)'a', (byte)'b', 0x01, (byte)'\\', (byte)'z']));
 
         var text = await GetAsync(proxy.Http, "/api/v1/stick-table/" + Uri.EscapeDataString("127.0.0.60|abcd"));
         Assert.Equal("127.0.0.60|abcd", String(text, "key"));
@@ -219,6 +220,6 @@ public sealed class StickTableApiTests : IAsyncLifetime
         Assert.Equal(new[] { "127.0.0.60|abcd", key }.Order(StringComparer.Ordinal), keys);
     }
 
-    private Task<ApiProxy> StartAsync(TimeSpan expiration, ApiProxyOptions? options = null) =>
-        ApiProxy.StartAsync(ApiTestConfig.InCode([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
+    private Task<ProxyHost> StartAsync(TimeSpan expiration, ProxyHostOptions? options = null) =>
+        ProxyHost.StartAsync(TestConfig.ForGroups([new TestGroup(1, _one.EndPoint), new TestGroup(2, _two.EndPoint)], expiration), options);
 }

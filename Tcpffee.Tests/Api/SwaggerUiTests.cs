@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tcpffee.Tests.Api.Support;
-using static Tcpffee.Tests.Api.Support.ApiJson;
+using static Tcpffee.Tests.Common.ApiJson;
 
 namespace Tcpffee.Tests.Api;
 

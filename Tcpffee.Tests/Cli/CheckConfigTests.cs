@@ -16,7 +16,7 @@ public sealed class CheckConfigTests : IDisposable
         drian = true
         """;
 
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 
@@ -31,7 +31,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_ValidFile_ExitsZeroAndPrintsOk()
     {
-        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
 
@@ -43,7 +43,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_ShortConfigOption_IsAccepted()
     {
-        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["check-config", "-c", path], _environment.Variables());
 
@@ -87,7 +87,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_WithoutConfigOption_UsesTcpffeeConfigPath()
     {
-        var path = _environment.Directory.WriteFile("from-env.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("from-env.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["check-config"], _environment.Variables(("TCPFFEE_CONFIG_PATH", path)));
 
@@ -109,7 +109,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_ConfigOption_OverridesTcpffeeConfigPath()
     {
-        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
         var variables = _environment.Variables(("TCPFFEE_CONFIG_PATH", _environment.Directory.Combine("absent.toml")));
 
         var result = await ServerProcess.RunAsync(["check-config", "--config", path], variables);
@@ -121,7 +121,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_BadEnvironmentVariable_ExitsOneNamingIt()
     {
-        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables(("TCPFFEE_KEY_TYPE", "HASH")));
 
@@ -138,7 +138,7 @@ public sealed class CheckConfigTests : IDisposable
     [Fact]
     public async Task CheckConfig_NodeMacNotAmongPeers_ExitsOneNamingTheMac()
     {
-        var path = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables(("TCPFFEE_NODE_MAC", "02:00:00:00:00:09")));
 

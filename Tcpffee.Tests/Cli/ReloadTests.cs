@@ -7,14 +7,14 @@ namespace Tcpffee.Tests.Cli;
 /// <summary>The <c>reload</c> verb of the built server: it validates the configuration, then signals the PID in the PID file.</summary>
 public sealed class ReloadTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 
     [Fact]
     public async Task Reload_NoPidFile_ExitsOneSayingSo()
     {
-        var config = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var config = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["reload", "--config", config], _environment.Variables());
 
@@ -29,7 +29,7 @@ public sealed class ReloadTests : IDisposable
         // Linux hands out PIDs below pid_max only, so pid_max itself never names a live process.
         var deadPid = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim(), CultureInfo.InvariantCulture);
         File.WriteAllText(_environment.PidPath, $"{deadPid}\n");
-        var config = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var config = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["reload", "--config", config], _environment.Variables());
 
@@ -45,7 +45,7 @@ public sealed class ReloadTests : IDisposable
     public async Task Reload_PidFileWithoutProcessId_ExitsOneSayingSo(string contents)
     {
         File.WriteAllText(_environment.PidPath, contents);
-        var config = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+        var config = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
         var result = await ServerProcess.RunAsync(["reload", "--config", config], _environment.Variables());
 
@@ -77,7 +77,7 @@ public sealed class ReloadTests : IDisposable
         try
         {
             File.WriteAllText(_environment.PidPath, target.Id.ToString(CultureInfo.InvariantCulture) + "\n");
-            var config = _environment.Directory.WriteFile("good.toml", CliTestEnvironment.ValidConfig);
+            var config = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
 
             var result = await ServerProcess.RunAsync(["reload", "--config", config], _environment.Variables());
 

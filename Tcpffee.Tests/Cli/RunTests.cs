@@ -5,7 +5,7 @@ namespace Tcpffee.Tests.Cli;
 /// <summary>The built server run with no verb, as the long-running proxy.</summary>
 public sealed class RunTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 

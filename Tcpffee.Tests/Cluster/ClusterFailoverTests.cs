@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tcpffee.Tests.Cluster.Support;
+using Tcpffee.Tests.Common;
 using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.Cluster;
@@ -57,7 +58,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // survivor had to assign it by rendezvous hash.
         await cluster.WaitFormedAsync(survivors);
         var firstSplit = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var reached = await Task.WhenAll(survivors.Select(s => s.AskAsync(firstSource)));
@@ -65,7 +66,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 return reached.All(r => r == reached[0]);
             },
             $"both survivors route the first new client {TestCluster.KeyOf(firstSource)} (served {firstBackend}) to one group",
-            () => $"last seen: {firstSplit}{Environment.NewLine}{cluster.Logs()}");
+            diagnostics: () => $"last seen: {firstSplit}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
 
         // New clients agree through both survivors, whichever they come through first.
         for (var i = 0; i < 10; i++)
@@ -106,7 +107,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await victim.WaitStartedAsync();
         await cluster.WaitFormedAsync();
         var caughtUp = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var group = (await victim.ClusterAsync()).StickTable;
@@ -114,7 +115,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 return group.AppliedIndex >= committed;
             },
             $"{victim.Name} applied the stick table log up to the leader's commit index {committed}",
-            () => $"{victim.Name}: {caughtUp}{Environment.NewLine}{cluster.Logs()}");
+            diagnostics: () => $"{victim.Name}: {caughtUp}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
         await cluster.WaitReplicatedAsync(known, [victim]);
 
         foreach (var (source, backend) in known)
@@ -149,7 +150,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     {
         var last = "";
         var elapsed = TimeSpan.Zero;
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var statuses = await Task.WhenAll(survivors.Select(s => s.ClusterAsync()));
@@ -160,8 +161,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 return done;
             },
             "both survivors see the same new stick_table leader",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}",
-            TimeSpan.FromSeconds(10));
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: TimeSpan.FromSeconds(10));
         return elapsed;
     }
 }

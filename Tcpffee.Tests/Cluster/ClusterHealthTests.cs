@@ -36,7 +36,7 @@ public sealed class ClusterHealthTests
         var outvoted = cluster.Members[0];
 
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var views = await Task.WhenAll(cluster.Members.Select(m => m.GroupAsync(0)));
@@ -45,7 +45,7 @@ public sealed class ClusterHealthTests
                     && views.All(v => v.HealthChecks.Single().Votes is [false, true, true]);
             },
             $"{outvoted.Name} observes group 0's check down and every node has the votes [down, up, up]",
-            () => $"last seen:{Environment.NewLine}{last}{Environment.NewLine}{cluster.Logs()}");
+            diagnostics: () => $"last seen:{Environment.NewLine}{last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
 
         // Outvoted for several intervals: group 0 stays up everywhere, node 1 included.
         var window = Stopwatch.StartNew();
@@ -62,7 +62,7 @@ public sealed class ClusterHealthTests
 
         // Now every proxy observes the backend down: the majority drains the group on every node.
         await cluster.Backends[0].DisposeAsync();
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var views = await Task.WhenAll(cluster.Members.Select(m => m.GroupAsync(0)));
@@ -70,7 +70,7 @@ public sealed class ClusterHealthTests
                 return views.All(v => v.EffectiveState == Draining && v.HealthChecks.Single().ClusterVerdict == false);
             },
             "group 0 is draining on every node once all three observe its backend down",
-            () => $"last seen:{Environment.NewLine}{last}{Environment.NewLine}{cluster.Logs()}");
+            diagnostics: () => $"last seen:{Environment.NewLine}{last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
     }
 
     private static string Describe(TestCluster cluster, GroupStatusView[] views) =>

@@ -15,7 +15,7 @@ public sealed class ClusterInProcessTests
     [Fact]
     public async Task ThreeHostsInProcess_FormACluster_AndAgreeOnAClientsGroup()
     {
-        var backends = Enumerable.Range(0, 3).Select(g => TestBackend.Named(TestCluster.BackendName(g))).ToList();
+        var backends = Enumerable.Range(0, 3).Select(g => NamedBackend.Start(TestCluster.BackendName(g))).ToList();
         var hosts = new List<ProxyHost>();
         try
         {

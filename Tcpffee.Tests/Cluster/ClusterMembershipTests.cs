@@ -97,7 +97,7 @@ public sealed class ClusterMembershipTests
         try
         {
             socket.Bind(new IPEndPoint(source, 0));
-            using var timeout = new CancellationTokenSource(Eventually.Timeout);
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
             await socket.ConnectAsync(target, timeout.Token);
             return socket;
         }

@@ -1,4 +1,5 @@
 using Tcpffee.Tests.Cluster.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Cluster;
 
@@ -44,7 +45,7 @@ public sealed class ClusterOverrideTests
     private static async Task UntilEveryNodeAsync(TestCluster cluster, string? runtimeOverride, string effective)
     {
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var views = await Task.WhenAll(cluster.Members.Select(OverrideOfAsync));
@@ -52,6 +53,6 @@ public sealed class ClusterOverrideTests
                 return views.All(v => v == (runtimeOverride, effective));
             },
             $"group 1 has override {runtimeOverride ?? "none"} and is {effective} on every node",
-            () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}");
+            diagnostics: () => $"last seen: {last}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
     }
 }

@@ -54,7 +54,7 @@ public sealed class ClusterPartitionTests
             }
 
             var seen = "";
-            await ClusterWait.UntilAsync(
+            await Eventually.HoldsAsync(
                 async () =>
                 {
                     var status = await alone.ClusterAsync();
@@ -62,8 +62,8 @@ public sealed class ClusterPartitionTests
                     return status.Fallback && status.StickTable.Fallback;
                 },
                 $"{alone.Name} reports fallback",
-                () => $"last seen: {seen}{Environment.NewLine}{alone.Tail()}",
-                TimeSpan.FromSeconds(10));
+                diagnostics: () => $"last seen: {seen}{Environment.NewLine}{alone.Tail()}", notYet: Eventually.IsRequestFailure,
+                timeout: TimeSpan.FromSeconds(10));
             Assert.Equal("fallback", await alone.ClusterRoleAsync());
 
             var decisions = await alone.RaftCounterAsync(FallbackDecisions, RaftGroupStatus.StickTableName);
@@ -76,7 +76,7 @@ public sealed class ClusterPartitionTests
                 await member.ResumeAsync();
             }
 
-            await ClusterWait.UntilAsync(
+            await Eventually.HoldsAsync(
                 async () =>
                 {
                     var status = await alone.ClusterAsync();
@@ -84,13 +84,13 @@ public sealed class ClusterPartitionTests
                     return !status.Fallback;
                 },
                 $"{alone.Name} leaves fallback once the majority is back",
-                () => $"last seen: {seen}{Environment.NewLine}{cluster.Logs()}",
-                TimeSpan.FromSeconds(10));
+                diagnostics: () => $"last seen: {seen}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
+                timeout: TimeSpan.FromSeconds(10));
             await cluster.WaitFormedAsync();
 
             // Everyone routed during the partition ends in one group through all three proxies.
             var split = "";
-            await ClusterWait.UntilAsync(
+            await Eventually.HoldsAsync(
                 async () =>
                 {
                     var problems = new List<string>();
@@ -112,7 +112,7 @@ public sealed class ClusterPartitionTests
                     return problems.Count == 0;
                 },
                 "every client routed during the partition reaches one group through all three proxies",
-                () => $"still split:{Environment.NewLine}{split}{Environment.NewLine}{cluster.Logs()}");
+                diagnostics: () => $"still split:{Environment.NewLine}{split}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure);
 
             // Clients known before the partition never moved.
             foreach (var (source, backend) in known)

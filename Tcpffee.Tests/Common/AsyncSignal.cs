@@ -1,7 +1,7 @@
 namespace Tcpffee.Tests.Common;
 
 /// <summary>Wakes every waiter each time <see cref="Pulse"/> is called; waiters re-check their condition.</summary>
-public sealed class AsyncSignal
+internal sealed class AsyncSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -12,9 +12,10 @@ public sealed class AsyncSignal
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Returns once <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> naming <paramref name="what"/>.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    public async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(Eventually.Timeout);
+        var wait = limit ?? Eventually.DefaultTimeout;
+        using var timeout = new CancellationTokenSource(wait);
         while (true)
         {
             var next = Next;
@@ -29,7 +30,7 @@ public sealed class AsyncSignal
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                throw new TimeoutException($"timed out after {Eventually.Timeout.TotalSeconds} s waiting until {what}");
+                throw new TimeoutException($"timed out after {wait.TotalSeconds} s waiting until {what}");
             }
         }
     }

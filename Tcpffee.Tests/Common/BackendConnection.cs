@@ -1,10 +1,11 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace Tcpffee.Tests.Common;
 
 /// <summary>One connection a <see cref="RecordingBackend"/> accepted: what it received so far, how its receiving ended, and controls.</summary>
-public sealed class BackendConnection
+internal sealed class BackendConnection
 {
     private readonly Socket _socket;
     private readonly Lock _lock = new();
@@ -16,7 +17,14 @@ public sealed class BackendConnection
     public BackendConnection(Socket socket)
     {
         _socket = socket;
+        Remote = (IPEndPoint)socket.RemoteEndPoint!;
     }
+
+    /// <summary>The address and port the connection came from, as the backend sees it.</summary>
+    public IPEndPoint Remote { get; }
+
+    /// <summary>Set when the backend's handler threw.</summary>
+    public Exception? HandlerError { get; set; }
 
     /// <summary>Completes when receiving ends: <see cref="StreamEnd.Eof"/> on FIN, <see cref="StreamEnd.Reset"/> on RST.</summary>
     public Task<StreamEnd> Ended => _ended.Task;
@@ -56,8 +64,38 @@ public sealed class BackendConnection
             : throw new InvalidOperationException($"the backend connection ended ({await _ended.Task.ConfigureAwait(false)}) after {received.Length} of {count} bytes");
     }
 
+    /// <summary>Waits until <paramref name="predicate"/> holds for the bytes received so far; fails at once if the connection ends first.</summary>
+    public async Task<byte[]> WaitForAsync(Func<byte[], bool> predicate, string what, TimeSpan? timeout = null)
+    {
+        await _changed.WaitUntilAsync(() => predicate(Received) || _ended.Task.IsCompleted, what, timeout).ConfigureAwait(false);
+        var received = Received;
+        return predicate(received)
+            ? received
+            : throw new InvalidOperationException($"the connection from {Remote} ended before {what}; it sent '{Show(received)}'");
+    }
+
+    /// <summary>Waits until the peer ends the stream (FIN or reset) and returns everything it sent.</summary>
+    public async Task<byte[]> WaitForAllReceivedAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Eventually.DefaultTimeout;
+        try
+        {
+            await _ended.Task.WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the connection from {Remote} did not end within {limit.TotalSeconds} s; it sent '{Show(Received)}'");
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Ended by our own close: what arrived before is the answer.
+        }
+
+        return Received;
+    }
+
     /// <summary>Waits until receiving has ended and returns how.</summary>
-    public async Task<StreamEnd> WaitForEndAsync() => await _ended.Task.WaitAsync(Eventually.Timeout).ConfigureAwait(false);
+    public async Task<StreamEnd> WaitForEndAsync() => await _ended.Task.WaitAsync(Eventually.DefaultTimeout).ConfigureAwait(false);
 
     public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
 
@@ -80,6 +118,10 @@ public sealed class BackendConnection
         _socket.Close();
         _closed.TrySetResult();
     }
+
+    /// <summary>Printable ASCII as is, anything else as <c>\xNN</c>, for failure messages.</summary>
+    private static string Show(byte[] bytes) =>
+        string.Concat(bytes.Select(b => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"\\x{b:x2}"));
 
     /// <summary>Receives until the peer ends the stream, then keeps the socket until the test closes it or the backend stops.</summary>
     internal async Task RunAsync(CancellationToken cancellation)

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Tcpffee.Tests.Common;
 
 /// <summary>Sends or receives a long byte stream over a socket while hashing it, for checking that bulk data arrives intact.</summary>
-public static class HashedTransfer
+internal static class HashedTransfer
 {
     private const int ChunkSize = 64 * 1024;
 

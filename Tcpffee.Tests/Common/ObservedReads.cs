@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Tcpffee.Tests.Common;
 
@@ -12,6 +14,14 @@ internal sealed class ObservedReads
     private readonly ConcurrentQueue<Connection> _accepted = new();
     private readonly AsyncSignal _changed = new();
 
+    /// <summary>Wraps the host's transport so that its connections report their reads here; for <see cref="ProxyHostOptions.Services"/>.</summary>
+    public void Install(IServiceCollection services)
+    {
+        var transport = services.Last(d => d.ServiceType == typeof(IConnectionListenerFactory));
+        services.Remove(transport);
+        services.AddSingleton<IConnectionListenerFactory>(sp => new ObservingListenerFactory(Create(sp, transport), this));
+    }
+
     /// <summary>The first connection accepted that a test has not taken yet.</summary>
     public async Task<Connection> NextConnectionAsync()
     {
@@ -19,6 +29,11 @@ internal sealed class ObservedReads
         await _changed.WaitUntilAsync(() => _accepted.TryDequeue(out next), "the proxy accepted a connection");
         return next!;
     }
+
+    private static IConnectionListenerFactory Create(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (IConnectionListenerFactory)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
     internal Connection Accepted()
     {

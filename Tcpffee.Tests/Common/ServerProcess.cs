@@ -1,22 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Tcpffee.Tests.Common;
-
-/// <summary>Which output of a child process to look at.</summary>
-public enum ProcessOutput
-{
-    StandardOutput,
-    StandardError,
-}
-
-/// <summary>The outcome of a process that ran to completion.</summary>
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public override string ToString() =>
-        $"exit code {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
-}
 
 /// <summary>
 /// The built server (<c>dotnet Tcpffee.Server.dll</c>) as a child process, with both outputs captured line by line.
@@ -24,7 +9,7 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 /// Short commands use <see cref="RunAsync"/>; a long-running proxy uses <see cref="Start"/>, <see cref="WaitForLineAsync"/>,
 /// <see cref="SignalAsync"/> and <see cref="WaitForExitAsync"/>. Disposing kills the process if it still runs.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+internal sealed partial class ServerProcess : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -74,42 +59,8 @@ public sealed class ServerProcess : IAsyncDisposable
             throw new FileNotFoundException("the server is not built next to the tests", ServerDllPath);
         }
 
-        var startInfo = new ProcessStartInfo(DotnetPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        startInfo.ArgumentList.Add(ServerDllPath);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in startInfo.Environment.Keys.ToList())
-        {
-            if (name.StartsWith("TCPFFEE_", StringComparison.Ordinal) || name == "RUST_LOG")
-            {
-                startInfo.Environment.Remove(name);
-            }
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
+        var startInfo = ChildProcessStart.Redirected(DotnetPath, arguments.Prepend(ServerDllPath)).WithCleanEnvironment(environment);
+        startInfo.WorkingDirectory = AppContext.BaseDirectory;
         return new ServerProcess(startInfo);
     }
 
@@ -135,7 +86,7 @@ public sealed class ServerProcess : IAsyncDisposable
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             await KillAndWaitAsync().ConfigureAwait(false);
-            throw new TimeoutException($"{_commandLine} did not exit within {limit}; killed it.{Environment.NewLine}{Describe()}");
+            throw new TimeoutException($"{_commandLine} did not exit within {limit}; killed it.{System.Environment.NewLine}{Describe()}");
         }
 
         return Process.ExitCode;
@@ -160,7 +111,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             if (ClosedTask(stream).IsCompleted)
             {
-                throw new InvalidOperationException($"{stream} ended without the expected line.{Environment.NewLine}{Describe()}");
+                throw new InvalidOperationException($"{stream} ended without the expected line.{System.Environment.NewLine}{Describe()}");
             }
 
             waiter = new Waiter(stream, predicate);
@@ -178,7 +129,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 _waiters.Remove(waiter);
             }
 
-            throw new TimeoutException($"no matching {stream} line within {limit}.{Environment.NewLine}{Describe()}");
+            throw new TimeoutException($"no matching {stream} line within {limit}.{System.Environment.NewLine}{Describe()}");
         }
     }
 
@@ -222,7 +173,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The command line and both outputs so far, for failure messages.</summary>
     public string Describe() =>
-        $"{_commandLine}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}--- stderr ---{Environment.NewLine}{StandardError}";
+        $"{_commandLine}{System.Environment.NewLine}--- stdout ---{System.Environment.NewLine}{StandardOutput}--- stderr ---{System.Environment.NewLine}{StandardError}";
 
     public override string ToString() => Describe();
 
@@ -230,6 +181,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         await KillAndWaitAsync().ConfigureAwait(false);
         Process.Dispose();
+        _ownedEnvironment?.Dispose();
     }
 
     /// <summary>Kills the process (if it runs) and waits, within <see cref="DefaultTimeout"/>, until it is gone.</summary>
@@ -249,12 +201,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static string FindDotnet()
     {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
+        if (System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
         {
             return hostPath;
         }
 
-        if (Environment.ProcessPath is { } processPath
+        if (System.Environment.ProcessPath is { } processPath
             && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             return processPath;
@@ -275,7 +227,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 foreach (var waiter in _waiters.Where(w => w.Stream == stream).ToList())
                 {
                     _waiters.Remove(waiter);
-                    waiter.Line.TrySetException(new InvalidOperationException($"{stream} ended without the expected line.{Environment.NewLine}{Describe()}"));
+                    waiter.Line.TrySetException(new InvalidOperationException($"{stream} ended without the expected line.{System.Environment.NewLine}{Describe()}"));
                 }
 
                 (stream == ProcessOutput.StandardOutput ? _stdoutClosed : _stderrClosed).TrySetResult();

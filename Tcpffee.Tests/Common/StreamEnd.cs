@@ -1,7 +1,7 @@
 namespace Tcpffee.Tests.Common;
 
 /// <summary>How the receiving side of a connection ended.</summary>
-public enum StreamEnd
+internal enum StreamEnd
 {
     /// <summary>The peer sent FIN: a read returned 0.</summary>
     Eof,

@@ -1,7 +1,7 @@
 namespace Tcpffee.Tests.Common;
 
 /// <summary>A fresh directory under the system temp directory, deleted with everything in it on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

@@ -9,7 +9,7 @@ namespace Tcpffee.Tests.Common;
 /// A loopback TCP server for the proxy to forward to. Each accepted connection runs <c>handler</c>; the socket is closed
 /// when the handler returns, and every socket and the listener are closed on dispose.
 /// </summary>
-public sealed class TestBackend : IAsyncDisposable
+internal sealed class TestBackend : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly Func<Socket, CancellationToken, Task> _handler;
@@ -23,9 +23,11 @@ public sealed class TestBackend : IAsyncDisposable
     {
         Name = name;
         _handler = handler;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _listener = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            // A backend that listens again on its own port must not be kept from it by its old connections.
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _listener.Bind(bindTo);
             _listener.Listen(512);
         }
@@ -43,6 +45,8 @@ public sealed class TestBackend : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    public int Port => EndPoint.Port;
+
     /// <summary>How many connections this backend has accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
@@ -52,13 +56,6 @@ public sealed class TestBackend : IAsyncDisposable
 
     /// <summary>Sends back everything it receives; passes the client's FIN back once it has echoed everything.</summary>
     public static TestBackend Echo(IPEndPoint? bindTo = null) => Start(EchoAsync, "echo", bindTo);
-
-    /// <summary>Answers every chunk it receives with its name and a newline, so a test sees which group served a client.</summary>
-    public static TestBackend Named(string name, IPEndPoint? bindTo = null)
-    {
-        var reply = Encoding.ASCII.GetBytes(name + "\n");
-        return Start((socket, cancellation) => AnswerEveryChunkAsync(socket, reply, cancellation), name, bindTo);
-    }
 
     /// <summary>Speaks first: sends <paramref name="banner"/> and a newline on accept, then echoes.</summary>
     public static TestBackend Banner(string banner)
@@ -73,6 +70,7 @@ public sealed class TestBackend : IAsyncDisposable
             "banner");
     }
 
+    /// <summary>Echoes until the client half-closes, then half-closes: the wire behaviour of <see cref="Echo"/>.</summary>
     public static async Task EchoAsync(Socket socket, CancellationToken cancellation)
     {
         var buffer = new byte[64 * 1024];
@@ -107,17 +105,6 @@ public sealed class TestBackend : IAsyncDisposable
         }
 
         _stop.Dispose();
-    }
-
-    private static async Task AnswerEveryChunkAsync(Socket socket, byte[] reply, CancellationToken cancellation)
-    {
-        var buffer = new byte[64 * 1024];
-        while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancellation).ConfigureAwait(false) > 0)
-        {
-            await socket.SendAsync(reply, SocketFlags.None, cancellation).ConfigureAwait(false);
-        }
-
-        socket.Shutdown(SocketShutdown.Send);
     }
 
     private static async Task Quietly(Task task)

@@ -176,7 +176,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_ReadmeExample_ReadsPortMapTable()
+    public void Parse_ReadmeExample_ReadsPortmapTable()
     {
         var group = ConfigLoader.Parse(ReadmeExample, "readme.toml").Groups[2];
 
@@ -315,7 +315,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_PortMapTableWithIpv6Endpoint_IsRead()
+    public void Parse_PortmapTableWithIpv6Endpoint_IsRead()
     {
         var config = ConfigLoader.Parse("ports = [ 5280 ]\n[groups.0.portmap]\n5280 = \"[::1]:80\"\n", "t.toml");
 
@@ -328,7 +328,7 @@ public sealed class ConfigLoaderTests
     [Theory]
     [InlineData("::1")]
     [InlineData("[::1]")]
-    public void Parse_PortMapIpv6Host_IsRead(string host)
+    public void Parse_PortmapIpv6Host_IsRead(string host)
     {
         var config = ConfigLoader.Parse($"ports = [ 5280 ]\n[groups.0]\nportmap = \"{host}\"\n", "t.toml");
 

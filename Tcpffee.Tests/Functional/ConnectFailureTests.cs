@@ -14,7 +14,7 @@ public sealed class ConnectFailureTests
     [Fact]
     public async Task Connect_NewKeyAndChosenBackendDead_LandsOnNextGroup()
     {
-        await using var alive = TestBackend.Named("alive");
+        await using var alive = NamedBackend.Start("alive");
         await using var proxy = await ProxyHost.StartAsync(OnePort(DeadEndPoint(), alive.EndPoint));
 
         // After the first client, group 0 always has fewer entries, so every new key tries the dead backend first.
@@ -30,8 +30,8 @@ public sealed class ConnectFailureTests
     [Fact]
     public async Task Connect_KnownKeyAndItsBackendDies_ClosedAndEntryUnchanged()
     {
-        var alpha = TestBackend.Named("alpha");
-        var bravo = TestBackend.Named("bravo");
+        var alpha = NamedBackend.Start("alpha");
+        var bravo = NamedBackend.Start("bravo");
         await using var disposeAlpha = alpha;
         await using var disposeBravo = bravo;
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
@@ -51,8 +51,8 @@ public sealed class ConnectFailureTests
     [Fact]
     public async Task Connect_EveryGroupDisabled_ClientClosedAtOnce()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         var config = Base with
         {
             Groups = [Group(0, Map((0, alpha.EndPoint)), disabled: true), Group(1, Map((0, bravo.EndPoint)), disabled: true)],

@@ -8,14 +8,14 @@ namespace Tcpffee.Tests.Functional;
 /// <summary>The <c>demo</c> verb as a user runs it: two backends, four clients, three connections each.</summary>
 public sealed partial class DemoTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 
     [Fact]
     public async Task Demo_OnFreePorts_EachClientStuckToOneBackendBothUsedAndSigIntExitsZero()
     {
-        var (demo, _) = await ServerRun.StartAsync(
+        var (demo, _) = await ServerProcess.StartOnFreePortsAsync(
             2,
             ports => ["demo", "--port", ports[0].ToString(CultureInfo.InvariantCulture), "--stats-port", ports[1].ToString(CultureInfo.InvariantCulture)],
             _environment.Variables(),

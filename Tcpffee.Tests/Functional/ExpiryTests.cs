@@ -16,8 +16,8 @@ public sealed class ExpiryTests
     public async Task Expiry_AfterLastConnectionCloses_EntryLivesForExpirationThenGoes()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint) with { Expiration = Expiration }, time: time);
         var key = ProxyHost.KeyOf(2);
         var name = await proxy.AskOnceAsync(2);
@@ -43,17 +43,19 @@ public sealed class ExpiryTests
     public async Task Expiry_ConnectionOpenLongerThanExpiration_EntryStays()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        await using var backend = TestBackend.Named("only");
+        await using var backend = NamedBackend.Start("only");
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint) with { Expiration = Expiration }, time: time);
         var key = ProxyHost.KeyOf(2);
         using (var client = await proxy.ConnectAsync(2))
         {
-            Assert.Equal("only", await client.AskAsync());
+            Assert.Equal("only", await client.ReceiveLineAsync());
 
             time.Advance(TimeSpan.FromSeconds(30));
 
             Assert.Equal(0, proxy.Table.Lookup(key));
-            Assert.Equal("only", await client.AskAsync());
+
+            // The backend echoes after its greeting: the connection still reaches it.
+            Assert.Equal("still open", await client.AskAsync("still open\n"));
         }
 
         await proxy.WaitUntilIdleAsync(key);

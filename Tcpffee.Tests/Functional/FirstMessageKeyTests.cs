@@ -1,7 +1,7 @@
-using Tcpffee.StickTable;
 using System.Diagnostics;
 using System.Text;
 using Tcpffee.Configuration;
+using Tcpffee.StickTable;
 using Tcpffee.Tests.Common;
 using static Tcpffee.Tests.Common.TestConfig;
 
@@ -21,11 +21,12 @@ public sealed class FirstMessageKeyTests
     [Fact]
     public async Task Connect_FirstMessageInSeveralSegments_KeyUsesSliceAndBackendGetsExactBytes()
     {
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         var config = OnePort(backend.EndPoint) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) };
-        await using var proxy = await ReadObservingProxy.StartAsync(config, SliceKey(2, 6));
-        using var client = await TestClient.ConnectAsync(proxy.EndPoint, 2);
-        var reads = await proxy.Reads.NextConnectionAsync();
+        var observed = new ObservedReads();
+        await using var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Environment = SliceKey(2, 6), Services = observed.Install });
+        using var client = await TestClient.ConnectAsync(proxy.ListeningEndPoint, 2);
+        var reads = await observed.NextConnectionAsync();
         var clock = Stopwatch.StartNew();
 
         // Each part is sent only once a read of the proxy returned the parts before it, so it comes in a later read.
@@ -81,8 +82,8 @@ public sealed class FirstMessageKeyTests
     [Fact]
     public async Task Connect_SameAddressDifferentSlices_KeyedApartAndSameSliceSticks()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint), SliceKey(0, 4));
 
         var first = await AskWithAsync("AAAA-1");
@@ -107,7 +108,7 @@ public sealed class FirstMessageKeyTests
     [Fact]
     public async Task Connect_ClientSendsFinBeforeSliceEnd_ForwardedAtOnceWithFin()
     {
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         var config = OnePort(backend.EndPoint) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) };
         await using var proxy = await ProxyHost.StartAsync(config, SliceKey(2, 6));
         using var client = await proxy.ConnectAsync(2);
@@ -128,7 +129,7 @@ public sealed class FirstMessageKeyTests
     {
         // The longest slice a key may hold (1024 bytes), ending 2000 bytes into the first message.
         const int SliceEnd = 2000;
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), SliceKey(SliceEnd - StickKey.MaxSliceLength, SliceEnd));
         using var client = await proxy.ConnectAsync(2);
         var message = new byte[SliceEnd];

@@ -12,8 +12,8 @@ public sealed class GroupStatusTests
     [InlineData(false, true)]
     public async Task Connect_GroupDrainingOrDisabledInConfig_NewClientsGoElsewhere(bool drain, bool disabled)
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         var config = Base with
         {
             Groups = [Group(0, Map((0, alpha.EndPoint)), drain, disabled), Group(1, Map((0, bravo.EndPoint)))],
@@ -32,8 +32,8 @@ public sealed class GroupStatusTests
     [Fact]
     public async Task Connect_StuckGroupDrainingAtRuntime_StuckClientStaysAndNewClientsGoElsewhere()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
         var stuck = await proxy.AskOnceAsync(2);
         var (stuckGroup, otherName) = stuck == "alpha" ? (0, "bravo") : (1, "alpha");
@@ -54,8 +54,8 @@ public sealed class GroupStatusTests
     [Fact]
     public async Task Connect_StuckGroupDisabledAtRuntime_ClientMovesAndEntryIsUpdated()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
         var stuck = await proxy.AskOnceAsync(2);
         var (stuckGroup, otherGroup, otherName) = stuck == "alpha" ? (0, 1, "bravo") : (1, 0, "alpha");
@@ -75,18 +75,19 @@ public sealed class GroupStatusTests
     [Fact]
     public async Task Connection_OpenWhenItsGroupIsDisabled_KeepsWorking()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
         using var client = await proxy.ConnectAsync(2);
-        var name = await client.AskAsync();
+        var name = await client.ReceiveLineAsync();
         var group = name == "alpha" ? 0 : 1;
 
         proxy.Groups.Get(group).SetAdmin(GroupStatus.Disabled);
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(name, await client.AskAsync());
+            // The backend echoes after its greeting: the connection still reaches it.
+            Assert.Equal($"still {name} {i}", await client.AskAsync($"still {name} {i}\n"));
         }
 
         Assert.NotEqual(name, await proxy.AskOnceAsync(2));

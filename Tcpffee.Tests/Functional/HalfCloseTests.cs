@@ -33,7 +33,7 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task HalfClose_BackendSendsFinFirst_ClientSeesEofAndCanStillSend()
     {
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint));
         using var client = await proxy.ConnectAsync(2);
         await client.SendAsync("hello ");

@@ -12,8 +12,8 @@ public sealed class PersistenceTests
     public async Task Restart_WithSameSavePath_RestoresEntriesAndClientsKeepTheirGroup()
     {
         using var state = new TempDirectory();
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         var config = OnePort(alpha.EndPoint, bravo.EndPoint);
         var before = new Dictionary<int, string>();
         Dictionary<StickKey, int> saved;

@@ -9,7 +9,7 @@ public sealed class ResetTests
     [Fact]
     public async Task Reset_ClientResets_BackendSeesConnectionReset()
     {
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint));
         using var client = await proxy.ConnectAsync(2);
         await client.SendAsync("x");
@@ -24,7 +24,7 @@ public sealed class ResetTests
     [Fact]
     public async Task Reset_BackendResets_ClientSeesConnectionReset()
     {
-        await using var backend = new RecordingBackend();
+        await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint));
         using var client = await proxy.ConnectAsync(2);
         await client.SendAsync("x");

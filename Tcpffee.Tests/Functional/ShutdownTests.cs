@@ -10,7 +10,7 @@ namespace Tcpffee.Tests.Functional;
 [Collection(TimingSensitive.Name)]
 public sealed class ShutdownTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
+    private readonly ServerEnvironment _environment = new();
 
     public void Dispose() => _environment.Dispose();
 
@@ -26,7 +26,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal("before", await client.AskAsync("before\n"));
 
         await server.SignalAsync("TERM");
-        await Eventually.HoldsAsync(() => ServerRun.IsRefusedAsync(port), "new connections are refused", TimeSpan.FromSeconds(5));
+        await Eventually.HoldsAsync(() => TestClient.IsRefusedAsync(port), "new connections are refused", TimeSpan.FromSeconds(5));
 
         Assert.Equal("during", await client.AskAsync("during\n"));
         Assert.False(server.Process.HasExited, "the server exited while a connection was still open");
@@ -49,7 +49,7 @@ public sealed class ShutdownTests : IDisposable
 
         await server.SignalAsync("TERM");
         var sinceSignal = Stopwatch.StartNew();
-        await Eventually.HoldsAsync(() => ServerRun.IsRefusedAsync(port), "new connections are refused", TimeSpan.FromSeconds(5));
+        await Eventually.HoldsAsync(() => TestClient.IsRefusedAsync(port), "new connections are refused", TimeSpan.FromSeconds(5));
 
         // The grace period itself is under test: the connection must outlive 3 s of it (well inside shutdown_timeout = 30).
         await Task.Delay(TimeSpan.FromSeconds(3) - sinceSignal.Elapsed);
@@ -84,11 +84,11 @@ public sealed class ShutdownTests : IDisposable
 
     private async Task<(ServerProcess Server, int Port)> StartServerAsync(IPEndPoint backend, int shutdownTimeoutSeconds)
     {
-        var (server, ports) = await ServerRun.StartAsync(
+        var (server, ports) = await ServerProcess.StartOnFreePortsAsync(
             2,
             ports => ["--config", _environment.Directory.WriteFile("tcpffee.toml", Config(ports[0], ports[1], backend, shutdownTimeoutSeconds))],
             _environment.Variables(),
-            ServerRun.IsStartedLine);
+            ServerProcess.IsStartedLine);
         return (server, ports[0]);
     }
 

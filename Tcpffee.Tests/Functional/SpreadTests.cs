@@ -11,7 +11,7 @@ public sealed class SpreadTests
     [InlineData(3, 1)]
     public async Task Connect_FortyNewClientsInTurn_SpreadEvenlyOverGroups(int groups, int allowedDifference)
     {
-        var backends = Enumerable.Range(0, groups).Select(i => TestBackend.Named($"g{i}")).ToList();
+        var backends = Enumerable.Range(0, groups).Select(i => NamedBackend.Start($"g{i}")).ToList();
         try
         {
             await using var proxy = await ProxyHost.StartAsync(OnePort([.. backends.Select(b => b.EndPoint)]));

@@ -9,7 +9,7 @@ public sealed class StickTableBoundTests
     [Fact]
     public async Task Bound_FullOfIdleEntriesAndNewClient_LongestIdleEntryEvicted()
     {
-        await using var backend = TestBackend.Named("only");
+        await using var backend = NamedBackend.Start("only");
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint) with { StickTableMaxEntries = 3 });
 
         // One at a time, so the entries go idle in a known order: 127.0.0.3 first, then .2, then .4.
@@ -28,7 +28,7 @@ public sealed class StickTableBoundTests
     [Fact]
     public async Task Bound_FullOfOpenEntriesAndNewClient_ClientServedButNothingEvicted()
     {
-        await using var backend = TestBackend.Named("only");
+        await using var backend = NamedBackend.Start("only");
         await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint) with { StickTableMaxEntries = 3 });
         var open = new List<TestClient>();
         try
@@ -37,7 +37,7 @@ public sealed class StickTableBoundTests
             {
                 var client = await proxy.ConnectAsync(n);
                 open.Add(client);
-                Assert.Equal("only", await client.AskAsync());
+                Assert.Equal("only", await client.ReceiveLineAsync());
             }
 
             Assert.Equal("only", await proxy.AskOnceAsync(5));

@@ -9,8 +9,8 @@ public sealed class StickinessTests
     [Fact]
     public async Task Connect_SameSourceFiveTimesWhileOthersArrive_SameBackendEveryTime()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
 
         var answers = new List<string>();
@@ -30,10 +30,10 @@ public sealed class StickinessTests
     [Fact]
     public async Task Connect_SameSourceOnSecondPortOfGroup_LandsInSameGroup()
     {
-        await using var zeroA = TestBackend.Named("0a");
-        await using var zeroB = TestBackend.Named("0b");
-        await using var oneA = TestBackend.Named("1a");
-        await using var oneB = TestBackend.Named("1b");
+        await using var zeroA = NamedBackend.Start("0a");
+        await using var zeroB = NamedBackend.Start("0b");
+        await using var oneA = NamedBackend.Start("1a");
+        await using var oneB = NamedBackend.Start("1b");
         await using var proxy = await ProxyHost.StartOnFreePortsAsync(2, ports => Base with
         {
             Ports = [ports[0], ports[1]],
@@ -58,14 +58,14 @@ public sealed class StickinessTests
     [Fact]
     public async Task Connect_TenConcurrentFirstConnectionsFromOneSource_AllLandInSameGroup()
     {
-        await using var alpha = TestBackend.Named("alpha");
-        await using var bravo = TestBackend.Named("bravo");
+        await using var alpha = NamedBackend.Start("alpha");
+        await using var bravo = NamedBackend.Start("bravo");
         await using var proxy = await ProxyHost.StartAsync(OnePort(alpha.EndPoint, bravo.EndPoint));
         var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => proxy.ConnectAsync(2)));
         try
         {
             // All ten race for a key that is not in the table yet; the first to assign it decides for the rest.
-            var answers = await Task.WhenAll(clients.Select(c => c.AskAsync()));
+            var answers = await Task.WhenAll(clients.Select(c => c.ReceiveLineAsync()));
 
             Assert.Single(answers.Distinct());
             var entry = Assert.Single(proxy.Table.Snapshot());

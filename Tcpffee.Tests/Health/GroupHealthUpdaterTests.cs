@@ -4,16 +4,17 @@ using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
 using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
 /// <summary>Group aggregation: each check up or down as decided, the most severe fall action among those down.</summary>
-public sealed class GroupHealthUpdaterTests
+public sealed class GroupHealthUpdaterTests : IDisposable
 {
     private static readonly IPEndPoint Backend = new(IPAddress.Loopback, 9);
     private static readonly DateTimeOffset At = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly CapturingLogger<GroupHealthUpdater> _log = new();
+    private readonly LogCapture _log = new();
 
     [Theory]
     //          own    verdict isolated expected
@@ -31,9 +32,9 @@ public sealed class GroupHealthUpdaterTests
     [Fact]
     public void Update_CheckDown_GroupTakesItsFallActionAndTheChangeIsLogged()
     {
-        var config = Config(HealthConfigs.Tcp(action: FallAction.Disabled));
+        var config = Config(TestConfig.Tcp(action: FallAction.Disabled));
         var routing = new RoutingState(config, new GroupStateRegistry());
-        var updater = new GroupHealthUpdater(routing, _log);
+        var updater = new GroupHealthUpdater(routing, _log.CreateLogger<GroupHealthUpdater>());
         using var check = Running(config, down: true);
 
         updater.Update(config, [check]);
@@ -47,9 +48,9 @@ public sealed class GroupHealthUpdaterTests
     [Fact]
     public void Update_GroupLostItsChecks_UpAgain()
     {
-        var config = Config(HealthConfigs.Tcp(action: FallAction.Draining));
+        var config = Config(TestConfig.Tcp(action: FallAction.Draining));
         var routing = new RoutingState(config, new GroupStateRegistry());
-        var updater = new GroupHealthUpdater(routing, _log);
+        var updater = new GroupHealthUpdater(routing, _log.CreateLogger<GroupHealthUpdater>());
         using var check = Running(config, down: true);
         updater.Update(config, [check]);
 
@@ -65,10 +66,10 @@ public sealed class GroupHealthUpdaterTests
     public void Update_InACluster_FollowsTheVerdictUnlessIsolated(bool isolated, string expectedName)
     {
         var expected = Enum.Parse<GroupStatus>(expectedName);
-        var config = Config(HealthConfigs.Tcp(action: FallAction.Draining));
+        var config = Config(TestConfig.Tcp(action: FallAction.Draining));
         var routing = new RoutingState(config, new GroupStateRegistry());
         var election = new FixedElection(verdict: true, isolated);
-        var updater = new GroupHealthUpdater(routing, _log, election);
+        var updater = new GroupHealthUpdater(routing, _log.CreateLogger<GroupHealthUpdater>(), election);
         using var check = Running(config, down: true);
 
         updater.Update(config, [check]);
@@ -76,7 +77,7 @@ public sealed class GroupHealthUpdaterTests
         Assert.Equal(expected, routing.Groups.Get(0).Health);
     }
 
-    private static TcpffeeConfig Config(HealthCheckConfig check) => HealthConfigs.Proxy(HealthConfigs.Group(0, Backend, check));
+    private static TcpffeeConfig Config(HealthCheckConfig check) => TestConfig.Proxy(TestConfig.Group(0, Backend, check));
 
     private static RunningCheck Running(TcpffeeConfig config, bool down)
     {
@@ -109,4 +110,6 @@ public sealed class GroupHealthUpdaterTests
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("the updater never probes");
     }
+
+    public void Dispose() => _log.Dispose();
 }

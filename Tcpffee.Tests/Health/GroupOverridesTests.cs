@@ -14,17 +14,21 @@ public sealed class GroupOverridesTests : IDisposable
     private static readonly IPEndPoint Backend = new(IPAddress.Loopback, 9);
 
     private readonly TempDirectory _directory = new();
-    private readonly RoutingState _routing = new(HealthConfigs.Proxy(HealthConfigs.Group(0, Backend), HealthConfigs.Group(1, Backend)), new GroupStateRegistry());
-    private readonly CapturingLogger<GroupOverrides> _log = new();
+    private readonly RoutingState _routing = new(TestConfig.Proxy(TestConfig.Group(0, Backend), TestConfig.Group(1, Backend)), new GroupStateRegistry());
+    private readonly LogCapture _log = new();
 
     private string SavePath => _directory.Combine("healthcheck_state");
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _directory.Dispose();
+        _log.Dispose();
+    }
 
     private (GroupOverrides Overrides, HealthStateStore Store) Create(IOverrideReplication? replication = null)
     {
-        var store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, new FakeTimeProvider(), new CapturingLogger<HealthStateStore>());
-        return (new GroupOverrides(_routing, store, _log, replication), store);
+        var store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, new FakeTimeProvider(), _log.CreateLogger<HealthStateStore>());
+        return (new GroupOverrides(_routing, store, _log.CreateLogger<GroupOverrides>(), replication), store);
     }
 
     private IReadOnlyDictionary<int, GroupStatus> Saved()

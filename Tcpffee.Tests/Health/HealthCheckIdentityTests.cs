@@ -1,7 +1,7 @@
 using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
-using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -9,9 +9,9 @@ public sealed class HealthCheckIdentityTests
 {
     private static readonly IPEndPoint[] Endpoints = [IPEndPoint.Parse("10.0.0.1:80"), IPEndPoint.Parse("10.0.0.2:80")];
 
-    private static readonly HealthCheckConfig Base = HealthConfigs.Tcp(index: 1, fall: 3, rise: 5) with
+    private static readonly HealthCheckConfig Base = TestConfig.Tcp(index: 1, fall: 3, rise: 5) with
     {
-        Http = HealthConfigs.Http("/health", HttpCheckMethod.Post, "ping", 201, ("Content-Type", "text/plain"), ("X-Token", "a")),
+        Http = TestConfig.Http("/health", HttpCheckMethod.Post, "ping", 201, ("Content-Type", "text/plain"), ("X-Token", "a")),
         Port = 8080,
     };
 

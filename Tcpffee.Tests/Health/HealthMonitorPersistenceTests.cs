@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
@@ -15,7 +16,7 @@ public sealed class HealthMonitorPersistenceTests
     public async Task StartAsync_SavedDownState_AppliesBeforeAnyProbeAndRisesAfterRisePasses()
     {
         await using var backend = NamedBackend.Start("a");
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, HealthConfigs.Tcp(fall: 1, rise: 2, action: FallAction.Disabled)));
+        var config = TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, TestConfig.Tcp(fall: 1, rise: 2, action: FallAction.Disabled)));
         await using var monitor = new MonitorHarness(config);
         var saved = new HealthCheckStatus(false, 0, 4, new ProbeResult(false, "refused", Earlier), Earlier);
         HealthStateFile.Save(monitor.SavePath, new Dictionary<HealthCheckIdentity, HealthCheckStatus> { [IdentityOf(config, 0)] = saved });
@@ -43,13 +44,13 @@ public sealed class HealthMonitorPersistenceTests
     {
         await using var backend = NamedBackend.Start("a");
         using var other = new RefusedPort();
-        var check = HealthConfigs.Tcp(fall: 1, rise: 5);
-        var savedConfig = HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check));
+        var check = TestConfig.Tcp(fall: 1, rise: 5);
+        var savedConfig = TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check));
         var config = change switch
         {
-            "interval" => HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check with { Interval = TimeSpan.FromSeconds(6) })),
-            "fall" => HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check with { Fall = 2 })),
-            _ => HealthConfigs.Proxy(HealthConfigs.Group(0, other.EndPoint, check)),
+            "interval" => TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check with { Interval = TimeSpan.FromSeconds(6) })),
+            "fall" => TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check with { Fall = 2 })),
+            _ => TestConfig.Proxy(TestConfig.Group(0, other.EndPoint, check)),
         };
         await using var monitor = new MonitorHarness(config);
         HealthStateFile.Save(monitor.SavePath, new Dictionary<HealthCheckIdentity, HealthCheckStatus>
@@ -70,9 +71,9 @@ public sealed class HealthMonitorPersistenceTests
     public async Task StartAsync_CorruptSaveFile_WarnsAndStartsEveryCheckUp(string damage)
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(
-            HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 1)),
-            HealthConfigs.Group(1, down.EndPoint, HealthConfigs.Tcp(fall: 1, action: FallAction.Disabled)));
+        var config = TestConfig.Proxy(
+            TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 1)),
+            TestConfig.Group(1, down.EndPoint, TestConfig.Tcp(fall: 1, action: FallAction.Disabled)));
         await using var monitor = new MonitorHarness(config);
         HealthStateFile.Save(monitor.SavePath, new Dictionary<HealthCheckIdentity, HealthCheckStatus>
         {
@@ -101,7 +102,7 @@ public sealed class HealthMonitorPersistenceTests
     public async Task Record_Flip_IsSavedAtOnce()
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 1)));
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 1)));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
 
@@ -119,7 +120,7 @@ public sealed class HealthMonitorPersistenceTests
     public async Task Record_CountersWithoutFlip_AreSavedWithinOneSecond()
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 5)));
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 5)));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
 
@@ -138,14 +139,14 @@ public sealed class HealthMonitorPersistenceTests
     public async Task StopAsync_SavesTheLatestState()
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 5)));
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 5)));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
         await monitor.ProbeAllAsync();
         var latest = monitor.Check(0).Status;
         Assert.Equal(1, latest.ConsecutiveFails);
 
-        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         await monitor.Monitor.StopAsync(timeout.Token);
 
         Assert.Equal(latest, SavedStatus(monitor));
@@ -155,9 +156,9 @@ public sealed class HealthMonitorPersistenceTests
     public async Task Reconcile_CheckChangedAndChangedBack_DoesNotRevertToTheStateRestoredAtStart()
     {
         await using var backend = NamedBackend.Start("a");
-        var check = HealthConfigs.Tcp(fall: 1, rise: 1);
-        var original = HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check));
-        var changed = HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check with { Fall = 2 }));
+        var check = TestConfig.Tcp(fall: 1, rise: 1);
+        var original = TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check));
+        var changed = TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check with { Fall = 2 }));
         await using var monitor = new MonitorHarness(original);
         HealthStateFile.Save(monitor.SavePath, new Dictionary<HealthCheckIdentity, HealthCheckStatus>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
@@ -14,7 +15,7 @@ public sealed class HealthMonitorTests
     {
         await using var backend = NamedBackend.Start("a");
         await backend.StopAsync();
-        await using var monitor = new MonitorHarness(HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, HealthConfigs.Tcp(fall: 3, rise: 2))));
+        await using var monitor = new MonitorHarness(TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, TestConfig.Tcp(fall: 3, rise: 2))));
         await monitor.StartAsync();
         var check = monitor.Check(0);
 
@@ -49,8 +50,8 @@ public sealed class HealthMonitorTests
     public async Task Probe_CheckDown_GroupHealthIsItsFallAction(string action, string expected)
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(
-            HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 2, rise: 1, action: Enum.Parse<FallAction>(action))));
+        var config = TestConfig.Proxy(
+            TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 2, rise: 1, action: Enum.Parse<FallAction>(action))));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
 
@@ -68,12 +69,12 @@ public sealed class HealthMonitorTests
         await using var disabledTarget = NamedBackend.Start("health");
         await using var upTarget = NamedBackend.Start("other");
         await upTarget.StopAsync();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(
+        var config = TestConfig.Proxy(TestConfig.Group(
             0,
             dataPort.EndPoint,
-            HealthConfigs.Tcp(index: 0, fall: 1, rise: 1, action: FallAction.Draining),
-            HealthConfigs.Tcp(index: 1, fall: 1, rise: 1, action: FallAction.Disabled, port: disabledTarget.EndPoint.Port),
-            HealthConfigs.Tcp(index: 2, fall: 1, rise: 1, action: FallAction.Up, port: upTarget.EndPoint.Port)));
+            TestConfig.Tcp(index: 0, fall: 1, rise: 1, action: FallAction.Draining),
+            TestConfig.Tcp(index: 1, fall: 1, rise: 1, action: FallAction.Disabled, port: disabledTarget.EndPoint.Port),
+            TestConfig.Tcp(index: 2, fall: 1, rise: 1, action: FallAction.Up, port: upTarget.EndPoint.Port)));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
 
@@ -97,10 +98,10 @@ public sealed class HealthMonitorTests
     {
         using var down = new RefusedPort();
         await using var up = NamedBackend.Start("up");
-        var config = HealthConfigs.Proxy(
-            HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)),
-            HealthConfigs.Group(1, up.EndPoint, HealthConfigs.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)),
-            HealthConfigs.Group(2, down.EndPoint));
+        var config = TestConfig.Proxy(
+            TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)),
+            TestConfig.Group(1, up.EndPoint, TestConfig.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)),
+            TestConfig.Group(2, down.EndPoint));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
 
@@ -116,20 +117,20 @@ public sealed class HealthMonitorTests
     {
         // A timeout longer than any wait of this test: only the fake clock can make it pass in time.
         await using var backend = new RecordingHttpBackend { Hang = true };
-        var check = HealthConfigs.Tcp(fall: 1, rise: 1, interval: TimeSpan.FromSeconds(30), timeout: TimeSpan.FromSeconds(20)) with
+        var check = TestConfig.Tcp(fall: 1, rise: 1, interval: TimeSpan.FromSeconds(30), timeout: TimeSpan.FromSeconds(20)) with
         {
-            Http = HealthConfigs.Http("/health"),
+            Http = TestConfig.Http("/health"),
         };
-        await using var monitor = new MonitorHarness(HealthConfigs.Proxy(HealthConfigs.Group(0, backend.EndPoint, check)));
+        await using var monitor = new MonitorHarness(TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint, check)));
         await monitor.StartAsync();
         var running = monitor.Check(0);
 
         monitor.Time.Advance(TimeSpan.FromSeconds(1));
-        await Poll.UntilAsync(() => backend.Requests.Count == 1, () => "the probe to reach the backend: " + monitor.Describe());
+        await Eventually.HoldsAsync(() => backend.Requests.Count == 1, "the probe to reach the backend", diagnostics: () => monitor.Describe());
         monitor.Time.Advance(TimeSpan.FromMilliseconds(19_999));
         Assert.Null(running.Status.LastResult);
         monitor.Time.Advance(TimeSpan.FromMilliseconds(1));
-        await Poll.UntilAsync(() => running.Status.LastResult is not null, () => "the probe to time out: " + monitor.Describe());
+        await Eventually.HoldsAsync(() => running.Status.LastResult is not null, "the probe to time out", diagnostics: () => monitor.Describe());
         monitor.Settle();
 
         Assert.False(running.Status.Up);
@@ -141,9 +142,9 @@ public sealed class HealthMonitorTests
     public async Task Reconcile_UnchangedCheck_KeepsItsCountersAndChangedCheckStartsFresh()
     {
         using var down = new RefusedPort();
-        var kept = HealthConfigs.Tcp(index: 0, fall: 5, rise: 1);
-        var changed = HealthConfigs.Tcp(index: 1, fall: 5, rise: 1);
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, kept, changed));
+        var kept = TestConfig.Tcp(index: 0, fall: 5, rise: 1);
+        var changed = TestConfig.Tcp(index: 1, fall: 5, rise: 1);
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, kept, changed));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
         await monitor.ProbeAllAsync(2);
@@ -151,7 +152,7 @@ public sealed class HealthMonitorTests
         var changedBefore = monitor.Check(0, 1);
         Assert.Equal((2, 2), (keptBefore.Status.ConsecutiveFails, changedBefore.Status.ConsecutiveFails));
 
-        var next = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, kept, changed with { Fall = 6 }));
+        var next = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, kept, changed with { Fall = 6 }));
         monitor.Routing.Swap(next);
         monitor.Monitor.Reconcile(next);
 
@@ -161,7 +162,7 @@ public sealed class HealthMonitorTests
         Assert.NotSame(changedBefore, changedAfter);
         Assert.Equal(HealthCheckStatus.Initial, changedAfter.Status);
         Assert.Equal(6, changedAfter.Config.Fall);
-        await changedBefore.Loop.WaitAsync(Poll.DefaultTimeout);
+        await changedBefore.Loop.WaitAsync(Eventually.DefaultTimeout);
 
         await monitor.ProbeAllAsync();
         Assert.Equal(3, monitor.Check(0, 0).Status.ConsecutiveFails);
@@ -172,32 +173,32 @@ public sealed class HealthMonitorTests
     public async Task Reconcile_DownCheckRemoved_GroupIsUpAgain()
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)));
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 1, rise: 1, action: FallAction.Disabled)));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
         await monitor.ProbeAllAsync();
         Assert.Equal(GroupStatus.Disabled, monitor.Group(0).Health);
         var removed = monitor.Check(0);
 
-        var next = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint));
+        var next = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint));
         monitor.Routing.Swap(next);
         monitor.Monitor.Reconcile(next);
 
         Assert.Empty(monitor.Monitor.Checks);
         Assert.Equal(GroupStatus.Up, monitor.Group(0).Health);
-        await removed.Loop.WaitAsync(Poll.DefaultTimeout);
+        await removed.Loop.WaitAsync(Eventually.DefaultTimeout);
     }
 
     [Fact]
     public async Task Reconcile_CheckAdded_StartsProbingIt()
     {
         using var down = new RefusedPort();
-        var config = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint));
+        var config = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint));
         await using var monitor = new MonitorHarness(config);
         await monitor.StartAsync();
         Assert.Empty(monitor.Monitor.Checks);
 
-        var next = HealthConfigs.Proxy(HealthConfigs.Group(0, down.EndPoint, HealthConfigs.Tcp(fall: 1, rise: 1)));
+        var next = TestConfig.Proxy(TestConfig.Group(0, down.EndPoint, TestConfig.Tcp(fall: 1, rise: 1)));
         monitor.Routing.Swap(next);
         monitor.Monitor.Reconcile(next);
         await monitor.ProbeAllAsync();

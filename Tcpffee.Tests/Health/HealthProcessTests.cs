@@ -5,7 +5,6 @@ using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Tests.Cli;
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 
@@ -15,9 +14,9 @@ namespace Tcpffee.Tests.Health;
 /// </summary>
 public sealed class HealthProcessTests : IDisposable
 {
-    private readonly CliTestEnvironment _environment = new();
-    private readonly int _proxyPort = FreePort.Next();
-    private readonly int _statsPort = FreePort.Next();
+    private readonly ServerEnvironment _environment = new();
+    private readonly int _proxyPort = FreePorts.Next();
+    private readonly int _statsPort = FreePorts.Next();
 
     public void Dispose() => _environment.Dispose();
 
@@ -37,9 +36,9 @@ public sealed class HealthProcessTests : IDisposable
         await using (var first = ServerProcess.Start(["--config", config], _environment.Variables()))
         {
             await WaitStartedAsync(first);
-            await Poll.UntilAsync(
+            await Eventually.HoldsAsync(
                 () => SavedStates().Any(s => !s.Up),
-                () => $"the save file to show the check down: {(File.Exists(SavePath) ? File.ReadAllText(SavePath) : "(no file)")}{Environment.NewLine}{first.Describe()}");
+                "the save file to show the check down", diagnostics: () => $"{(File.Exists(SavePath) ? File.ReadAllText(SavePath) : "(no file)")}{Environment.NewLine}{first.Describe()}");
             await first.SignalAsync("TERM");
             Assert.Equal(0, await first.WaitForExitAsync());
         }
@@ -48,9 +47,9 @@ public sealed class HealthProcessTests : IDisposable
         await using var second = ServerProcess.Start(["--config", config], _environment.Variables());
         await WaitStartedAsync(second);
 
-        for (var client = 1; client <= 6; client++)
+        for (var client = 2; client <= 7; client++)
         {
-            Assert.Equal("B", await ProxyClient.AskAsync(ProxyEndPoint, ProxyClient.Address(client)));
+            Assert.Equal("B", await TestClient.WhoAnswersAsync(ProxyEndPoint, client));
         }
 
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await HealthzAsync());
@@ -84,9 +83,9 @@ public sealed class HealthProcessTests : IDisposable
         Assert.Contains("warn", warning, StringComparison.Ordinal);
         Assert.Contains(SavePath, warning, StringComparison.Ordinal);
         var answers = new List<string>();
-        for (var client = 1; client <= 4; client++)
+        for (var client = 2; client <= 5; client++)
         {
-            answers.Add(await ProxyClient.AskAsync(ProxyEndPoint, ProxyClient.Address(client)));
+            answers.Add(await TestClient.WhoAnswersAsync(ProxyEndPoint, client));
         }
 
         Assert.Equal(2, answers.Count(x => x == "A"));

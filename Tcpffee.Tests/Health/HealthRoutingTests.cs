@@ -1,7 +1,7 @@
 using Tcpffee.Configuration;
 using Tcpffee.Model;
 using Tcpffee.StickTable;
-using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -20,21 +20,21 @@ public sealed class HealthRoutingTests
         var (onA, onB) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Disabled, () => "group 0 to be disabled: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Disabled, "group 0 to be disabled", diagnostics: () => setup.Proxy.Describe());
 
         foreach (var client in onA)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(1, setup.Proxy.Table.Lookup(Key(client)));
         }
 
         foreach (var client in onB)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(1, setup.Proxy.Table.Lookup(Key(client)));
         }
 
-        Assert.Equal("B", await setup.Proxy.AskAsync(20));
+        Assert.Equal("B", await setup.Proxy.AskOnceAsync(21));
     }
 
     [Fact]
@@ -44,23 +44,23 @@ public sealed class HealthRoutingTests
         var (onA, onB) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Draining, () => "group 0 to drain: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => setup.Proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => setup.Proxy.Describe());
 
         foreach (var client in onA)
         {
-            Assert.Equal("A", await setup.Proxy.AskAsync(client));
+            Assert.Equal("A", await setup.Proxy.AskOnceAsync(client));
             Assert.Equal(0, setup.Proxy.Table.Lookup(Key(client)));
         }
 
         // Both groups hold as many clients, so with group 0 up about half of these would go there.
-        for (var client = 20; client < 24; client++)
+        for (var client = 21; client < 25; client++)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
         }
 
         foreach (var client in onB)
         {
-            Assert.Equal("B", await setup.Proxy.AskAsync(client));
+            Assert.Equal("B", await setup.Proxy.AskOnceAsync(client));
         }
     }
 
@@ -71,28 +71,28 @@ public sealed class HealthRoutingTests
         var (onA, _) = await setup.AssignClientsAsync();
 
         await setup.Health.StopAsync();
-        await Poll.UntilAsync(() => !setup.Proxy.Check(0).Status.Up, () => "the check to go down: " + setup.Proxy.Describe());
+        await Eventually.HoldsAsync(() => !setup.Proxy.Check(0).Status.Up, "the check to go down", diagnostics: () => setup.Proxy.Describe());
 
         Assert.Equal(GroupStatus.Up, setup.Proxy.Group(0).Effective);
         foreach (var client in onA)
         {
-            Assert.Equal("A", await setup.Proxy.AskAsync(client));
+            Assert.Equal("A", await setup.Proxy.AskOnceAsync(client));
         }
 
         var answers = new List<string>();
-        for (var client = 20; client < 24; client++)
+        for (var client = 21; client < 25; client++)
         {
-            answers.Add(await setup.Proxy.AskAsync(client));
+            answers.Add(await setup.Proxy.AskOnceAsync(client));
         }
 
         Assert.Contains("A", answers);
     }
 
-    private static StickKey Key(int client) => StickKey.FromAddress(ProxyClient.Address(client));
+    private static StickKey Key(int client) => StickKey.FromAddress(TestClient.Source(client));
 
     private sealed class Setup : IAsyncDisposable
     {
-        private Setup(NamedBackend a, NamedBackend b, NamedBackend health, InProcessProxy proxy)
+        private Setup(NamedBackend a, NamedBackend b, NamedBackend health, ProxyHost proxy)
         {
             (A, B, Health, Proxy) = (a, b, health, proxy);
         }
@@ -103,7 +103,7 @@ public sealed class HealthRoutingTests
 
         public NamedBackend Health { get; }
 
-        public InProcessProxy Proxy { get; }
+        public ProxyHost Proxy { get; }
 
         public static async Task<Setup> StartAsync(FallAction action)
         {
@@ -112,12 +112,12 @@ public sealed class HealthRoutingTests
             var health = NamedBackend.Start("health");
 
             // fall 3 with a timeout as long as the interval: a probe slowed by a busy machine does not take the group down.
-            var check = HealthConfigs.Tcp(fall: 3, rise: 1, action: action, interval: Interval, timeout: Interval, port: health.EndPoint.Port);
-            var config = HealthConfigs.Proxy(HealthConfigs.Group(0, a.EndPoint, check), HealthConfigs.Group(1, b.EndPoint));
-            InProcessProxy proxy;
+            var check = TestConfig.Tcp(fall: 3, rise: 1, action: action, interval: Interval, timeout: Interval, port: health.EndPoint.Port);
+            var config = TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint));
+            ProxyHost proxy;
             try
             {
-                proxy = await InProcessProxy.StartAsync(config);
+                proxy = await ProxyHost.StartAsync(config);
             }
             catch
             {
@@ -130,7 +130,7 @@ public sealed class HealthRoutingTests
             var setup = new Setup(a, b, health, proxy);
             try
             {
-                await Poll.UntilAsync(() => proxy.Check(0).Status.ConsecutivePasses > 0, () => "the first probe to pass: " + proxy.Describe());
+                await Eventually.HoldsAsync(() => proxy.Check(0).Status.ConsecutivePasses > 0, "the first probe to pass", diagnostics: () => proxy.Describe());
             }
             catch
             {
@@ -141,14 +141,14 @@ public sealed class HealthRoutingTests
             return setup;
         }
 
-        /// <summary>Connects clients 1–4: new keys go to the group with fewer entries, so two stick to each group.</summary>
+        /// <summary>Connects clients 2–5: new keys go to the group with fewer entries, so two stick to each group.</summary>
         public async Task<(List<int> OnA, List<int> OnB)> AssignClientsAsync()
         {
             var onA = new List<int>();
             var onB = new List<int>();
-            for (var client = 1; client <= 4; client++)
+            for (var client = 2; client <= 5; client++)
             {
-                var answer = await Proxy.AskAsync(client);
+                var answer = await Proxy.AskOnceAsync(client);
                 (answer == "A" ? onA : answer == "B" ? onB : throw new InvalidOperationException($"client {client} got '{answer}'")).Add(client);
                 Assert.Equal(answer == "A" ? 0 : 1, Proxy.Table.Lookup(Key(client)));
             }
@@ -159,7 +159,7 @@ public sealed class HealthRoutingTests
             // Stuck: a second connection of each goes to the same group.
             foreach (var client in onA)
             {
-                Assert.Equal("A", await Proxy.AskAsync(client));
+                Assert.Equal("A", await Proxy.AskOnceAsync(client));
             }
 
             return (onA, onB);

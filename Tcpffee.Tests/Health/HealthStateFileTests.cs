@@ -1,7 +1,6 @@
 using System.Net;
 using Tcpffee.Health;
 using Tcpffee.Tests.Common;
-using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
 
@@ -129,7 +128,7 @@ public sealed class HealthStateFileTests : IDisposable
     }
 
     private static HealthCheckIdentity Identity(int group, int index) =>
-        HealthCheckIdentity.For(group, HealthConfigs.Tcp(index: index), [IPEndPoint.Parse($"10.0.0.{group}:80")]);
+        HealthCheckIdentity.For(group, TestConfig.Tcp(index: index), [IPEndPoint.Parse($"10.0.0.{group}:80")]);
 
     private static Dictionary<HealthCheckIdentity, HealthCheckStatus> SampleStates() => new()
     {

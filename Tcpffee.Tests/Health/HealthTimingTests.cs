@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tcpffee.Model;
-using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -21,27 +21,27 @@ public sealed class HealthTimingTests
     {
         await using var a = NamedBackend.Start("A");
         await using var b = NamedBackend.Start("B");
-        var check = HealthConfigs.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
-        await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(HealthConfigs.Group(0, a.EndPoint, check), HealthConfigs.Group(1, b.EndPoint)));
-        await Poll.UntilAsync(() => proxy.Check(0).Status.ConsecutivePasses >= Rise, () => "the check to pass: " + proxy.Describe());
+        var check = TestConfig.Tcp(fall: Fall, rise: Rise, interval: Interval, timeout: Timeout);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.Proxy(TestConfig.Group(0, a.EndPoint, check), TestConfig.Group(1, b.EndPoint)));
+        await Eventually.HoldsAsync(() => proxy.Check(0).Status.ConsecutivePasses >= Rise, "the check to pass", diagnostics: () => proxy.Describe());
 
         var died = Stopwatch.StartNew();
         await a.StopAsync();
         var leaveLimit = (Fall * Interval) + Timeout + Slack;
-        await Poll.UntilAsync(() => proxy.Group(0).Effective != GroupStatus.Up, () => "group 0 to stop taking new clients: " + proxy.Describe(), leaveLimit);
+        await Eventually.HoldsAsync(() => proxy.Group(0).Effective != GroupStatus.Up, "group 0 to stop taking new clients", leaveLimit, diagnostics: () => proxy.Describe());
         var left = died.Elapsed;
 
         Assert.Equal(GroupStatus.Draining, proxy.Group(0).Effective);
-        Assert.Equal("B", await proxy.AskAsync(1));
+        Assert.Equal("B", await proxy.AskOnceAsync(2));
 
         var revived = Stopwatch.StartNew();
         a.Restart();
         var returnLimit = (Rise * Interval) + Timeout + Slack;
-        await Poll.UntilAsync(() => proxy.Group(0).Effective == GroupStatus.Up, () => "group 0 to take new clients again: " + proxy.Describe(), returnLimit);
+        await Eventually.HoldsAsync(() => proxy.Group(0).Effective == GroupStatus.Up, "group 0 to take new clients again", returnLimit, diagnostics: () => proxy.Describe());
         var returned = revived.Elapsed;
 
-        // Group 1 holds client 1 and group 0 none, so a new client goes to group 0 now that it is up.
-        Assert.Equal("A", await proxy.AskAsync(2));
+        // Group 1 holds client 2 and group 0 none, so a new client goes to group 0 now that it is up.
+        Assert.Equal("A", await proxy.AskOnceAsync(3));
         Assert.InRange(left, TimeSpan.Zero, leaveLimit);
         Assert.InRange(returned, TimeSpan.Zero, returnLimit);
     }

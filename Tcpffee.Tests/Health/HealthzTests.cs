@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.Model;
-using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -20,16 +20,16 @@ public sealed class HealthzTests
         using var down = new RefusedPort();
 
         // A slow probe must not fail a healthy group here: a timeout as long as the interval and fall 2.
-        var check = HealthConfigs.Tcp(fall: 2, rise: 1, interval: Interval, timeout: Interval);
-        var config = HealthConfigs.Proxy(
-            HealthConfigs.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
-            HealthConfigs.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
-        await using var proxy = await InProcessProxy.StartAsync(config);
-        await Poll.UntilAsync(
+        var check = TestConfig.Tcp(fall: 2, rise: 1, interval: Interval, timeout: Interval);
+        var config = TestConfig.Proxy(
+            TestConfig.Group(0, groupsDown >= 1 ? down.EndPoint : up.EndPoint, check),
+            TestConfig.Group(1, groupsDown >= 2 ? down.EndPoint : up.EndPoint, check));
+        await using var proxy = await ProxyHost.StartAsync(config);
+        await Eventually.HoldsAsync(
             () => proxy.Health.Checks.All(c => c.Status.ConsecutivePasses + c.Status.ConsecutiveFails >= 2)
                 && proxy.Group(0).Health == (groupsDown >= 1 ? GroupStatus.Draining : GroupStatus.Up)
                 && proxy.Group(1).Health == (groupsDown >= 2 ? GroupStatus.Draining : GroupStatus.Up),
-            () => "the checks to settle: " + proxy.Describe());
+            "the checks to settle", diagnostics: () => proxy.Describe());
 
         var (code, body) = await GetHealthzAsync(proxy);
 
@@ -47,26 +47,26 @@ public sealed class HealthzTests
         await using var backend = NamedBackend.Start("a");
         await using var other = NamedBackend.Start("b");
         await backend.StopAsync();
-        var check = HealthConfigs.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
-        await using var proxy = await InProcessProxy.StartAsync(HealthConfigs.Proxy(
-            HealthConfigs.Group(0, backend.EndPoint, check), HealthConfigs.Group(1, other.EndPoint)));
-        await Poll.UntilAsync(() => proxy.Group(0).Health == GroupStatus.Draining, () => "group 0 to drain: " + proxy.Describe());
+        var check = TestConfig.Tcp(fall: 1, rise: 1, interval: Interval, timeout: Interval);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.Proxy(
+            TestConfig.Group(0, backend.EndPoint, check), TestConfig.Group(1, other.EndPoint)));
+        await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Draining, "group 0 to drain", diagnostics: () => proxy.Describe());
         Assert.Equal((HttpStatusCode.OK, "Degraded"), await StatusAsync(proxy));
 
         backend.Restart();
-        await Poll.UntilAsync(() => proxy.Group(0).Health == GroupStatus.Up, () => "group 0 to rise: " + proxy.Describe());
+        await Eventually.HoldsAsync(() => proxy.Group(0).Health == GroupStatus.Up, "group 0 to rise", diagnostics: () => proxy.Describe());
 
         Assert.Equal((HttpStatusCode.OK, "Healthy"), await StatusAsync(proxy));
     }
 
-    private static async Task<(HttpStatusCode Code, string Status)> StatusAsync(InProcessProxy proxy)
+    private static async Task<(HttpStatusCode Code, string Status)> StatusAsync(ProxyHost proxy)
     {
         var (code, body) = await GetHealthzAsync(proxy);
         using var document = JsonDocument.Parse(body);
         return (code, document.RootElement.GetProperty("status").GetString()!);
     }
 
-    private static async Task<(HttpStatusCode Code, string Body)> GetHealthzAsync(InProcessProxy proxy)
+    private static async Task<(HttpStatusCode Code, string Body)> GetHealthzAsync(ProxyHost proxy)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         using var response = await client.GetAsync(new Uri(proxy.StatsAddress, "/healthz"));

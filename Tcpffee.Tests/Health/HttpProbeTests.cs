@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Health.Support;
 
 namespace Tcpffee.Tests.Health;
@@ -34,7 +35,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
             .Select(h => h.Split('=', 2))
             .Select(p => (p[0], p[1]))
             .ToArray();
-        var settings = HealthConfigs.Http(
+        var settings = TestConfig.Http(
             target, method == "POST" ? HttpCheckMethod.Post : HttpCheckMethod.Get, body.Length == 0 ? null : body, 200, configured);
 
         var result = await CheckAsync(settings);
@@ -65,7 +66,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
     [Fact]
     public async Task CheckHealthAsync_ConfiguredHostHeader_ReplacesTheDefault()
     {
-        var settings = HealthConfigs.Http("/", headers: ("Host", "service.example"));
+        var settings = TestConfig.Http("/", headers: ("Host", "service.example"));
 
         var result = await CheckAsync(settings);
 
@@ -84,7 +85,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
     {
         _backend.DefaultStatus = answered;
 
-        var result = await CheckAsync(HealthConfigs.Http("/health", status: expected));
+        var result = await CheckAsync(TestConfig.Http("/health", status: expected));
 
         if (passes)
         {
@@ -104,7 +105,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
         _backend.Answer("/health", 302, "/elsewhere");
         _backend.Answer("/elsewhere", 200);
 
-        var result = await CheckAsync(HealthConfigs.Http("/health", status: 200));
+        var result = await CheckAsync(TestConfig.Http("/health", status: 200));
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal($"{_backend.EndPoint}: status 302, expected 200", result.Description);
@@ -117,7 +118,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
         _backend.Answer("/health", 302, "/elsewhere");
         _backend.Answer("/elsewhere", 500);
 
-        var result = await CheckAsync(HealthConfigs.Http("/health", status: 302));
+        var result = await CheckAsync(TestConfig.Http("/health", status: 302));
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
         Assert.Equal(["/health"], _backend.Requests.Select(r => r.Target));
@@ -127,11 +128,11 @@ public sealed class HttpProbeTests : IAsyncDisposable
     public async Task CheckHealthAsync_BackendNeverAnswers_FailsWithTimeoutWhenCancelled()
     {
         _backend.Hang = true;
-        var probe = new HttpProbe([_backend.EndPoint], HealthConfigs.Http("/slow"), _client);
+        var probe = new HttpProbe([_backend.EndPoint], TestConfig.Http("/slow"), _client);
         using var cancellation = new CancellationTokenSource();
 
         var check = probe.CheckHealthAsync(new HealthCheckContext(), cancellation.Token);
-        await Poll.UntilAsync(() => _backend.Requests.Count == 1, "the request to reach the hanging backend");
+        await Eventually.HoldsAsync(() => _backend.Requests.Count == 1, "the request to reach the hanging backend");
         Assert.False(check.IsCompleted, "the probe finished although the backend never answered");
         await cancellation.CancelAsync();
         var result = await check.WaitAsync(Timeout);
@@ -144,7 +145,7 @@ public sealed class HttpProbeTests : IAsyncDisposable
     public async Task CheckHealthAsync_ConnectionRefused_NamesTheEndpoint()
     {
         using var refused = new RefusedPort();
-        var probe = new HttpProbe([_backend.EndPoint, refused.EndPoint], HealthConfigs.Http("/"), _client);
+        var probe = new HttpProbe([_backend.EndPoint, refused.EndPoint], TestConfig.Http("/"), _client);
 
         var result = await probe.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None).WaitAsync(Timeout);
 

@@ -7,15 +7,15 @@ using Tcpffee.Tests.Health.Support;
 namespace Tcpffee.Tests.Health;
 
 /// <summary>Counting probe results into a running check: only the result that takes it down or up is reported.</summary>
-public sealed class RiseFallCounterTests
+public sealed class RiseFallCounterTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly CapturingLogger<RiseFallCounter> _log = new();
+    private readonly LogCapture _log = new();
 
     private static RunningCheck NewCheck(int fall, int rise, HealthCheckStatus? status = null)
     {
-        var config = HealthConfigs.Tcp(fall: fall, rise: rise);
+        var config = TestConfig.Tcp(fall: fall, rise: rise);
         IReadOnlyList<IPEndPoint> endpoints = [new(IPAddress.Loopback, 9)];
         return new RunningCheck(HealthCheckIdentity.For(3, config, endpoints), config, endpoints, new NeverRun(), status ?? HealthCheckStatus.Initial);
     }
@@ -31,7 +31,7 @@ public sealed class RiseFallCounterTests
     [InlineData(3, 2, true, "++++", "0000", true)]
     public void Count_Results_ReportsOnlyTheChanges(int fall, int rise, bool upBefore, string results, string expected, bool upAfter)
     {
-        var counter = new RiseFallCounter(TestMetrics.Create(), _log);
+        var counter = new RiseFallCounter(TestMetrics.Create(), _log.CreateLogger<RiseFallCounter>());
         using var check = NewCheck(fall, rise, HealthCheckStatus.Initial with { Up = upBefore });
 
         var reports = string.Concat(results.Select(r => counter.Count(check, new ProbeResult(r == '+', r == '+' ? "ok" : "refused", At)) ? '1' : '0'));
@@ -44,7 +44,7 @@ public sealed class RiseFallCounterTests
     [Fact]
     public void Count_WentDown_LogsTheCheckAndTheReason()
     {
-        var counter = new RiseFallCounter(TestMetrics.Create(), _log);
+        var counter = new RiseFallCounter(TestMetrics.Create(), _log.CreateLogger<RiseFallCounter>());
         using var check = NewCheck(fall: 1, rise: 2);
 
         counter.Count(check, new ProbeResult(false, "connection refused", At));
@@ -59,4 +59,6 @@ public sealed class RiseFallCounterTests
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("the counter never probes");
     }
+
+    public void Dispose() => _log.Dispose();
 }

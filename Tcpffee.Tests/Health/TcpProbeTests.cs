@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tcpffee.Health;
-using Tcpffee.Tests.Health.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health;
 
@@ -20,7 +20,7 @@ public sealed class TcpProbeTests
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
         Assert.Equal("2 endpoint(s) accepted", result.Description);
-        await Poll.UntilAsync(() => first.Accepted == 1 && second.Accepted == 1, () => $"each backend to see one connection: {first.Accepted}, {second.Accepted}");
+        await Eventually.HoldsAsync(() => first.Accepted == 1 && second.Accepted == 1, "each backend to see one connection", diagnostics: () => $"{first.Accepted}, {second.Accepted}");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tcpffee.Configuration;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
@@ -29,7 +30,7 @@ public sealed class AcceptProxyRejectionTests
     };
 
     /// <summary>Trusts loopback; headers must arrive within 0.3 s.</summary>
-    private static TcpffeeConfig Accepting(RecordingBackend backend) => LoopbackProxy.Config(LoopbackProxy.Group(0, backend.EndPoint)) with
+    private static TcpffeeConfig Accepting(RecordingBackend backend) => TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint)) with
     {
         AcceptProxy = true,
         AcceptProxyFrom = Networks.Of("127.0.0.0/8"),
@@ -41,11 +42,11 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_BadHeader_ClosedCountedAndNothingForwarded(string what, byte[] header)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         await SendIgnoringResetAsync(client, HeaderBytes.Concat(header, HeaderBytes.Ascii(Payload)));
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.True(answer.Length == 0, $"{what}: the client got '{HeaderBytes.Show(answer)}'");
 
@@ -59,11 +60,11 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_NothingSent_ClosedAfterFirstMessageTimeout()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var clock = Stopwatch.StartNew();
 
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.Empty(answer);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.25), $"closed after {clock.Elapsed.TotalMilliseconds} ms, before first_message_timeout");
@@ -72,7 +73,7 @@ public sealed class AcceptProxyRejectionTests
         // The header comes too late: the connection is gone, and nothing of it reaches a backend.
         await SendIgnoringResetAsync(client, HeaderBytes.Concat(HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n"), HeaderBytes.Ascii(Payload)));
         Assert.Empty(backend.Connections);
-        Assert.Empty(proxy.StickEntries);
+        Assert.Empty(proxy.Table.Snapshot());
     }
 
     [Theory]
@@ -82,12 +83,12 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_PartialHeaderThenSilence_ClosedAfterFirstMessageTimeout(string start)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var clock = Stopwatch.StartNew();
 
         await client.SendAsync(start);
-        var (answer, _) = await client.ReadUntilClosedAsync();
+        var (answer, _) = await client.ReadToEndAsync();
 
         Assert.Empty(answer);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.25), $"closed after {clock.Elapsed.TotalMilliseconds} ms, before first_message_timeout");
@@ -99,10 +100,10 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_HeaderDrippedSlowly_ClosedAtFirstMessageTimeoutNotExtendedByEachByte()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
         var header = HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n");
-        var closed = client.ReadUntilClosedAsync();
+        var closed = client.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
 
         // One byte every 50 ms: the whole header would take 2.4 s, eight times first_message_timeout.
@@ -124,13 +125,13 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_PartialHeaderThenClientCloses_ClosedAndCounted()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) });
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with { FirstMessageTimeout = TimeSpan.FromSeconds(30) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         // The client gives up halfway: no waiting for the timeout, and no backend.
         await client.SendAsync("PROXY TCP4 203.0.113.7 198.51");
         client.ShutdownSend();
-        await client.ReadUntilClosedAsync(TimeSpan.FromSeconds(10));
+        await client.ReadToEndAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_header", 1));
         Assert.Empty(backend.Connections);
@@ -142,28 +143,28 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_ClientOutsideAcceptProxyFrom_RefusedAsUntrusted(int version)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with { AcceptProxyFrom = Networks.Of("10.0.0.0/8") });
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with { AcceptProxyFrom = Networks.Of("10.0.0.0/8") });
         using var client = await ConnectUnlessResetAsync(proxy, IPAddress.Loopback);
 
         // A well-formed header claiming an address: the sender is not one of the trusted load balancers.
         if (client is not null)
         {
             await SendIgnoringResetAsync(client, HeaderBytes.Concat(HeaderBytes.For(version, IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("198.51.100.10:443")), HeaderBytes.Ascii(Payload)));
-            var (answer, _) = await client.ReadUntilClosedAsync();
+            var (answer, _) = await client.ReadToEndAsync();
             Assert.Empty(answer);
         }
 
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_untrusted", 1));
         Assert.Equal(0, await proxy.RejectedAsync("proxy_header"));
         Assert.Empty(backend.Connections);
-        Assert.Empty(proxy.StickEntries);
+        Assert.Empty(proxy.Table.Snapshot());
     }
 
     [Fact]
     public async Task AcceptProxy_UntrustedClientSendingNothing_RefusedAtOnce()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend) with
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend) with
         {
             AcceptProxyFrom = Networks.Of("127.0.0.5/32"),
             FirstMessageTimeout = TimeSpan.FromSeconds(30),
@@ -173,7 +174,7 @@ public sealed class AcceptProxyRejectionTests
         // Refused on the address alone, long before the 30 s header timeout.
         if (client is not null)
         {
-            await client.ReadUntilClosedAsync(TimeSpan.FromSeconds(10));
+            await client.ReadToEndAsync(TimeSpan.FromSeconds(10));
         }
 
         Assert.Equal(1, await proxy.WaitForRejectedAsync("proxy_untrusted", 1));
@@ -184,20 +185,20 @@ public sealed class AcceptProxyRejectionTests
     public async Task AcceptProxy_SeveralBadConnections_EachCountedAndOthersUnaffected()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(backend));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
 
         for (var i = 0; i < 3; i++)
         {
             using var bad = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
             await SendIgnoringResetAsync(bad, HeaderBytes.Ascii("HELLO\r\n"));
-            await bad.ReadUntilClosedAsync();
+            await bad.ReadToEndAsync();
         }
 
         // A good connection afterwards goes through.
         using var good = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.3"));
         await good.SendAsync(HeaderBytes.Concat(HeaderBytes.Ascii("PROXY TCP4 203.0.113.7 198.51.100.10 40000 443\r\n"), HeaderBytes.Ascii("ok\n")));
         good.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal("ok\n", System.Text.Encoding.ASCII.GetString(received));
         Assert.Equal(3, await proxy.WaitForRejectedAsync("proxy_header", 3));
@@ -208,7 +209,7 @@ public sealed class AcceptProxyRejectionTests
     /// Connects; null when the connect itself reports a reset. A connection refused as soon as it is accepted can be reset
     /// before the client's connect completes: the handshake was done, and the refusal came first.
     /// </summary>
-    private static async Task<TestClient?> ConnectUnlessResetAsync(LoopbackProxy proxy, IPAddress from)
+    private static async Task<TestClient?> ConnectUnlessResetAsync(ProxyHost proxy, IPAddress from)
     {
         try
         {

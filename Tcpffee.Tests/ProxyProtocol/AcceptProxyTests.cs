@@ -5,8 +5,6 @@ using Tcpffee.ProxyProtocol;
 using Tcpffee.StickTable;
 using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
-using RecordingBackend = Tcpffee.Tests.ProxyProtocol.Support.RecordingBackend;
-using TestClient = Tcpffee.Tests.ProxyProtocol.Support.TestClient;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -24,7 +22,7 @@ public sealed class AcceptProxyTests
     private static readonly IPEndPoint Original6 = IPEndPoint.Parse("[2001:db8::443]:443");
 
     /// <summary>Trusts loopback, and waits long enough that a slow machine never hits the header timeout by accident.</summary>
-    private static TcpffeeConfig Accepting(params GroupConfig[] groups) => LoopbackProxy.Config(groups) with
+    private static TcpffeeConfig Accepting(params GroupConfig[] groups) => TestConfig.Proxy(groups) with
     {
         AcceptProxy = true,
         AcceptProxyFrom = Networks.Of("127.0.0.0/8", "::1/128"),
@@ -38,13 +36,13 @@ public sealed class AcceptProxyTests
         HeaderBytes.For(version, source, source.AddressFamily == Original.AddressFamily ? Original : Original6);
 
     /// <summary>Sends <paramref name="bytes"/> from <paramref name="from"/>, closes the sending side, and returns what the backend got, once it ended.</summary>
-    private static async Task<byte[]> SendThroughAsync(LoopbackProxy proxy, RecordingBackend backend, string from, byte[] bytes)
+    private static async Task<byte[]> SendThroughAsync(ProxyHost proxy, RecordingBackend backend, string from, byte[] bytes)
     {
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
         await client.SendAsync(bytes);
         client.ShutdownSend();
         var connections = await backend.WaitForConnectionsAsync(1);
-        return await connections[0].WaitForEndAsync();
+        return await connections[0].WaitForAllReceivedAsync();
     }
 
     [Theory]
@@ -55,13 +53,13 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_HeaderThenPayload_KeyIsHeaderAddressAndBackendGetsOnlyPayload(int version, string address)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backend.EndPoint)));
         var source = Upstream(address);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderBytes.Concat(HeaderFor(version, source), HeaderBytes.Ascii(Payload)));
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        var entry = Assert.Single(proxy.StickEntries);
+        var entry = Assert.Single(proxy.Table.Snapshot());
         Assert.Equal(StickKey.FromAddress(IPAddress.Parse(address)), entry.Key);
 
         // The stats API shows the same key.
@@ -74,7 +72,7 @@ public sealed class AcceptProxyTests
     {
         await using var backendA = RecordingBackend.Start();
         await using var backendB = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backendA.EndPoint), LoopbackProxy.Group(1, backendB.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backendA.EndPoint), TestConfig.Group(1, backendB.EndPoint)));
         var backends = new[] { backendA, backendB };
 
         // Three connections, each from a different loopback address: the first two carry the same header address.
@@ -86,7 +84,7 @@ public sealed class AcceptProxyTests
 
         // A new key goes to the group with the fewest entries: the one the first key is not on.
         Assert.NotEqual(first, third);
-        var entries = proxy.StickEntries.ToDictionary(e => e.Key.ToString(), e => e.GroupId);
+        var entries = proxy.Table.Snapshot().ToDictionary(e => e.Key.ToString(), e => e.GroupId);
         Assert.Equal(new Dictionary<string, int> { ["203.0.113.7"] = first, ["203.0.113.8"] = third }, entries);
     }
 
@@ -95,7 +93,7 @@ public sealed class AcceptProxyTests
     {
         await using var backendA = RecordingBackend.Start();
         await using var backendB = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backendA.EndPoint), LoopbackProxy.Group(1, backendB.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backendA.EndPoint), TestConfig.Group(1, backendB.EndPoint)));
         var backends = new[] { backendA, backendB };
 
         // All from one loopback address; with a key per header address, the fewest-entries rule alternates the groups.
@@ -107,8 +105,8 @@ public sealed class AcceptProxyTests
 
         Assert.Equal(3, groups.Count(g => g == 0));
         Assert.Equal(3, groups.Count(g => g == 1));
-        Assert.DoesNotContain(proxy.StickEntries, e => IPAddress.IsLoopback(e.Key.Address));
-        Assert.Equal(6, proxy.StickEntries.Count);
+        Assert.DoesNotContain(proxy.Table.Snapshot(), e => IPAddress.IsLoopback(e.Key.Address));
+        Assert.Equal(6, proxy.Table.Snapshot().Count);
     }
 
     [Fact]
@@ -116,7 +114,7 @@ public sealed class AcceptProxyTests
     {
         // 4096 bytes in all, the most accepted: more than one read for the proxy, most of it TLVs to skip.
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backend.EndPoint)));
         var tlvs = HeaderBytes.Concat(HeaderBytes.Tlv(0x01, "h2"u8.ToArray()), HeaderBytes.Tlv(0x04, new byte[4096 - 16 - 12 - 5 - 3]));
         var header = HeaderBytes.V2(Upstream("203.0.113.7"), Original, tlvs);
         Assert.Equal(4096, header.Length);
@@ -124,7 +122,7 @@ public sealed class AcceptProxyTests
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderBytes.Concat(header, HeaderBytes.Ascii(Payload)));
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
     [Theory]
@@ -134,13 +132,13 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_UnknownOrLocalHeader_KeyIsTheConnectionsOwnAddress(int version, string header)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backend.EndPoint)));
         var bytes = version == 1 ? HeaderBytes.Ascii(header) : HeaderBytes.V2(0x20, 0x00, []);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.9", HeaderBytes.Concat(bytes, HeaderBytes.Ascii(Payload)));
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("127.0.0.9")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("127.0.0.9")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
     [Theory]
@@ -156,11 +154,12 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_HeaderSplitAcrossTwoWrites_KeyIsHeaderAddressAndBackendGetsOnlyPayload(int version, int split)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await ReadObservingProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        var observed = new ObservedReads();
+        await using var proxy = await ProxyHost.StartAsync(Accepting(TestConfig.Group(0, backend.EndPoint)), new ProxyHostOptions { Services = observed.Install });
         var header = HeaderFor(version, Upstream("203.0.113.7"));
         Assert.InRange(split, 1, header.Length - 1);
-        using var client = await TestClient.ConnectAsync(proxy.EndPoint, IPAddress.Parse("127.0.0.2"));
-        var reads = await proxy.Reads.NextConnectionAsync();
+        using var client = await TestClient.ConnectAsync(proxy.ListeningEndPoint, IPAddress.Parse("127.0.0.2"));
+        var reads = await observed.NextConnectionAsync();
 
         await client.SendAsync(header[..split]);
 
@@ -168,7 +167,7 @@ public sealed class AcceptProxyTests
         await reads.WaitForReadAsync(split);
         await client.SendAsync(HeaderBytes.Concat(header[split..], HeaderBytes.Ascii(Payload)));
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
         Assert.Equal(split, reads.Lengths[0]);
@@ -181,7 +180,7 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_HeaderAloneThenPayloadLater_PayloadForwardedAfterIt(int version)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(TestConfig.Group(0, backend.EndPoint)));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         await client.SendAsync(HeaderFor(version, Upstream("203.0.113.7")));
@@ -193,7 +192,7 @@ public sealed class AcceptProxyTests
         await client.SendAsync("second");
         client.ShutdownSend();
 
-        Assert.Equal("first second", Encoding.ASCII.GetString(await connection.WaitForEndAsync()));
+        Assert.Equal("first second", Encoding.ASCII.GetString(await connection.WaitForAllReceivedAsync()));
     }
 
     [Theory]
@@ -204,8 +203,8 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxyAndSendProxy_UpstreamHeader_BackendSeesHeaderAddressNotLoopback(int inVersion, int outVersion)
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)outVersion };
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)outVersion };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(group));
         var source = Upstream("203.0.113.7", 40001);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderBytes.Concat(HeaderFor(inVersion, source), HeaderBytes.Ascii(Payload)));
@@ -220,8 +219,8 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxyAndSendProxy_UpstreamIPv6Header_BackendSeesTcp6()
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V1 };
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V1 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(group));
         var source = Upstream("2001:db8::7", 40002);
         var destination = IPEndPoint.Parse("[2001:db8::443]:8443");
 
@@ -237,14 +236,14 @@ public sealed class AcceptProxyTests
     {
         // An upstream on IPv6 may describe an IPv4 client as ::ffff:a.b.c.d: the same client as a.b.c.d for the key.
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)outVersion };
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)outVersion };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(group));
         var source = new IPEndPoint(IPAddress.Parse("::ffff:203.0.113.7"), 40003);
         var destination = new IPEndPoint(IPAddress.Parse("::ffff:198.51.100.10"), 443);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderBytes.Concat(HeaderBytes.V2(source, destination), HeaderBytes.Ascii(Payload)));
 
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.Table.Snapshot()).Key);
         var expected = HeaderBytes.Concat(HeaderFor(outVersion, Upstream("203.0.113.7", 40003)), HeaderBytes.Ascii(Payload));
         Assert.True(expected.AsSpan().SequenceEqual(received), $"expected '{HeaderBytes.Show(expected)}', got '{HeaderBytes.Show(received)}'");
     }
@@ -255,8 +254,8 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxyAndSendProxy_HeaderThenClientCloses_BackendGetsOnlyTheHeaderSentOn(int version)
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(Accepting(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(group));
         var source = Upstream("203.0.113.7", 40004);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderFor(version, source));
@@ -273,9 +272,9 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_SliceKey_SliceTakenFromBytesAfterTheHeader(int version, bool separateWrites)
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(
-            Accepting(LoopbackProxy.Group(0, backend.EndPoint)),
-            env => env with { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 2, SliceEnd = 8 });
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(
+            Accepting(TestConfig.Group(0, backend.EndPoint)),
+            new TcpffeeEnvironment { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 2, SliceEnd = 8 });
         var header = HeaderFor(version, Upstream("203.0.113.7"));
         const string message = "xxSESSION-42 and the rest of the first message\n";
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
@@ -292,10 +291,10 @@ public sealed class AcceptProxyTests
         }
 
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(message, Encoding.ASCII.GetString(received));
-        Assert.Equal("203.0.113.7|SESSIO", Assert.Single(proxy.StickEntries).Key.ToString());
+        Assert.Equal("203.0.113.7|SESSIO", Assert.Single(proxy.Table.Snapshot()).Key.ToString());
         using var json = await proxy.GetJsonAsync("api/v1/stick-table");
         var entry = Assert.Single(json.RootElement.GetProperty("entries").EnumerateArray());
         Assert.Equal("SESSIO", entry.GetProperty("slice").GetString());
@@ -306,13 +305,13 @@ public sealed class AcceptProxyTests
     {
         // On "::" an IPv4 client is ::ffff:127.0.0.2; accept_proxy_from names IPv4 networks, and must still match it.
         await using var backend = RecordingBackend.Start();
-        var config = Accepting(LoopbackProxy.Group(0, backend.EndPoint)) with { BindAddress = IPAddress.IPv6Any, AcceptProxyFrom = Networks.Of("127.0.0.0/8") };
-        await using var proxy = await LoopbackProxy.StartAsync(config);
+        var config = Accepting(TestConfig.Group(0, backend.EndPoint)) with { BindAddress = IPAddress.IPv6Any, AcceptProxyFrom = Networks.Of("127.0.0.0/8") };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(config);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.2", HeaderBytes.Concat(HeaderFor(1, Upstream("203.0.113.7")), HeaderBytes.Ascii(Payload)));
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
     [Theory]
@@ -322,8 +321,8 @@ public sealed class AcceptProxyTests
     {
         await using var backend = RecordingBackend.Start();
         var trusted = network.Contains('/', StringComparison.Ordinal) ? network : network + "/32";
-        var config = Accepting(LoopbackProxy.Group(0, backend.EndPoint)) with { AcceptProxyFrom = Networks.Of(trusted) };
-        await using var proxy = await LoopbackProxy.StartAsync(config);
+        var config = Accepting(TestConfig.Group(0, backend.EndPoint)) with { AcceptProxyFrom = Networks.Of(trusted) };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(config);
 
         var received = await SendThroughAsync(proxy, backend, from, HeaderBytes.Concat(HeaderFor(2, Upstream("203.0.113.7")), HeaderBytes.Ascii(Payload)));
 
@@ -334,29 +333,29 @@ public sealed class AcceptProxyTests
     public async Task AcceptProxy_EmptyAcceptProxyFrom_AnyClientTrusted()
     {
         await using var backend = RecordingBackend.Start();
-        var config = Accepting(LoopbackProxy.Group(0, backend.EndPoint)) with { AcceptProxyFrom = [] };
-        await using var proxy = await LoopbackProxy.StartAsync(config);
+        var config = Accepting(TestConfig.Group(0, backend.EndPoint)) with { AcceptProxyFrom = [] };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(config);
 
         var received = await SendThroughAsync(proxy, backend, "127.0.0.99", HeaderBytes.Concat(HeaderFor(1, Upstream("203.0.113.7")), HeaderBytes.Ascii(Payload)));
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
-        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.StickEntries).Key);
+        Assert.Equal(StickKey.FromAddress(IPAddress.Parse("203.0.113.7")), Assert.Single(proxy.Table.Snapshot()).Key);
     }
 
     /// <summary>Connects from <paramref name="from"/> with a v1 header naming <paramref name="headerAddress"/>, and returns the group whose backend got it.</summary>
-    private static async Task<int> RouteAsync(LoopbackProxy proxy, RecordingBackend[] backends, string from, string headerAddress, string marker)
+    private static async Task<int> RouteAsync(ProxyHost proxy, RecordingBackend[] backends, string from, string headerAddress, string marker)
     {
         var payload = $"{marker}\n";
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
         await client.SendAsync(HeaderBytes.Concat(HeaderFor(1, Upstream(headerAddress)), HeaderBytes.Ascii(payload)));
         client.ShutdownSend();
-        var group = await Deadline.UntilAsync(
+        var group = await Eventually.UntilAsync(
             () => Array.FindIndex(backends, b => b.Connections.Any(c => Encoding.ASCII.GetString(c.Received) == payload)),
             i => i >= 0,
             $"'{marker}' at a backend");
 
         // Let this connection finish before the next one, so that each routing decision sees the previous entry.
-        await backends[group].Connections.Single(c => Encoding.ASCII.GetString(c.Received) == payload).WaitForEndAsync();
+        await backends[group].Connections.Single(c => Encoding.ASCII.GetString(c.Received) == payload).WaitForAllReceivedAsync();
         return group;
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Tcpffee.ProxyProtocol;
-using Tcpffee.Tests.ProxyProtocol.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.ProxyProtocol;
 
@@ -10,11 +10,11 @@ public sealed class GroupsApiProxyTests
 {
     private static readonly IPEndPoint Backend = IPEndPoint.Parse("127.0.0.1:9");
 
-    private static async Task<LoopbackProxy> StartAsync() => await LoopbackProxy.StartAsync(LoopbackProxy.Config(
-        LoopbackProxy.Group(0, Backend),
-        LoopbackProxy.Group(1, Backend) with { Transparent = true },
-        LoopbackProxy.Group(2, Backend) with { SendProxy = ProxyProtocolVersion.V1 },
-        LoopbackProxy.Group(3, Backend) with { SendProxy = ProxyProtocolVersion.V2, Transparent = true }));
+    private static async Task<ProxyHost> StartAsync() => await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(
+        TestConfig.Group(0, Backend),
+        TestConfig.Group(1, Backend) with { Transparent = true },
+        TestConfig.Group(2, Backend) with { SendProxy = ProxyProtocolVersion.V1 },
+        TestConfig.Group(3, Backend) with { SendProxy = ProxyProtocolVersion.V2, Transparent = true }));
 
     [Fact]
     public async Task GetGroups_ProxySettings_ShownPerGroup()

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
@@ -39,8 +40,8 @@ public sealed class HealthCheckProxyTests
     public async Task Probe_SendProxyChecks_StartsWithTheGroupsHeader(bool http, int version, string backendAddress)
     {
         await using var backend = RecordingBackend.Start(http ? AnswerHttp : null, IPAddress.Parse(backendAddress));
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http, sendProxyChecks: true)) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http, sendProxyChecks: true)) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
 
         // For HTTP, a probe whose whole request is in (one cut short by its timeout on a slow machine would not be).
         var (connection, header, length) = await FirstProbeWithHeaderAsync(
@@ -58,7 +59,7 @@ public sealed class HealthCheckProxyTests
         else
         {
             // A TCP probe sends the header and nothing else.
-            Assert.Equal(length, (await connection.WaitForEndAsync()).Length);
+            Assert.Equal(length, (await connection.WaitForAllReceivedAsync()).Length);
         }
     }
 
@@ -68,12 +69,12 @@ public sealed class HealthCheckProxyTests
     public async Task Probe_WithoutSendProxyChecks_SendsNoHeader(bool http)
     {
         await using var backend = RecordingBackend.Start(http ? AnswerHttp : null);
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http, sendProxyChecks: false)) with { SendProxy = ProxyProtocolVersion.V1 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http, sendProxyChecks: false)) with { SendProxy = ProxyProtocolVersion.V1 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
 
         // At least two whole probes (for HTTP, two whole requests), so that a header sent only by some would show.
-        var done = await Deadline.UntilAsync(
-            () => backend.Connections.Where(c => c.Ended).ToList(),
+        var done = await Eventually.UntilAsync(
+            () => backend.Connections.Where(c => c.Ended.IsCompleted).ToList(),
             ended => ended.Count(c => !http || Encoding.ASCII.GetString(c.Received).StartsWith("GET /health HTTP/1.1\r\n", StringComparison.Ordinal)) >= 2,
             "two whole probes",
             describe: ended => string.Join(" | ", ended.Select(c => HeaderBytes.Show(c.Received))));
@@ -98,19 +99,19 @@ public sealed class HealthCheckProxyTests
     {
         // Client connections and probes share the backend: each starts with its own header, naming its own source.
         await using var backend = RecordingBackend.Start(AnswerHttp);
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check(http: true, sendProxyChecks: true)) with { SendProxy = ProxyProtocolVersion.V2 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check(http: true, sendProxyChecks: true)) with { SendProxy = ProxyProtocolVersion.V2 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.12"));
         await client.SendAsync("GET /app HTTP/1.1\r\n\r\n");
         client.ShutdownSend();
-        await client.ReadToEndAsync();
+        await client.ReadTextToEndAsync();
 
         var (probe, probeHeader, _) = await FirstProbeWithHeaderAsync(backend, h => !client.LocalEndPoint.Equals(h.Source));
         var (proxied, clientHeader, length) = await FirstProbeWithHeaderAsync(backend, h => client.LocalEndPoint.Equals(h.Source));
 
         Assert.Equal(probe.Remote, probeHeader.Source);
         Assert.Equal(proxy.EndPoint, clientHeader.Destination);
-        Assert.Equal("GET /app HTTP/1.1\r\n\r\n", Encoding.ASCII.GetString((await proxied.WaitForEndAsync())[length..]));
+        Assert.Equal("GET /app HTTP/1.1\r\n\r\n", Encoding.ASCII.GetString((await proxied.WaitForAllReceivedAsync())[length..]));
     }
 
     /// <summary>Waits for a connection that starts with a complete PROXY header (matching <paramref name="wanted"/>, if given).</summary>
@@ -119,7 +120,7 @@ public sealed class HealthCheckProxyTests
     {
         // Any probe will do: one cut short by its timeout before sending may come first on a slow machine.
         (BackendConnection, ProxyHeader, int)? found = null;
-        await Deadline.UntilAsync(
+        await Eventually.UntilAsync(
             () =>
             {
                 foreach (var connection in backend.Connections)

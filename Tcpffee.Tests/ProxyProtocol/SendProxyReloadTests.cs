@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Tcpffee.Configuration;
 using Tcpffee.ProxyProtocol;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
@@ -17,7 +18,7 @@ public sealed class SendProxyReloadTests
             SendProxyChecks = true,
         };
 
-    private static string Toml(LoopbackProxy proxy, RecordingBackend backend, string version) => string.Create(CultureInfo.InvariantCulture, $$"""
+    private static string Toml(ProxyHost proxy, RecordingBackend backend, string version) => string.Create(CultureInfo.InvariantCulture, $$"""
         bind_addr = "127.0.0.1"
         stats_bind_socket = "{{proxy.StatsEndPoint}}"
         ports = [ {{proxy.Port}} ]
@@ -38,34 +39,34 @@ public sealed class SendProxyReloadTests
     public async Task Reload_SendProxyV1ToV2_NewClientConnectionsGetV2()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V1 }));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V1 }));
 
         await proxy.ReloadAsync(Toml(proxy, backend, "v2"));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.21"));
         await client.SendAsync("x");
         client.ShutdownSend();
 
-        var received = await Deadline.UntilAsync(
+        var received = await Eventually.UntilAsync(
             () => backend.Connections.FirstOrDefault(c => Parse(c.Received).Header?.Source?.Equals(client.LocalEndPoint) == true),
             c => c is not null,
             "the client's connection at the backend");
-        Assert.Equal(HeaderBytes.Concat(HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii("x")), await received!.WaitForEndAsync());
+        Assert.Equal(HeaderBytes.Concat(HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii("x")), await received!.WaitForAllReceivedAsync());
     }
 
     [Fact]
     public async Task Reload_SendProxyV1ToV2_ProbesSendV2()
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check) with { SendProxy = ProxyProtocolVersion.V1 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint, Check) with { SendProxy = ProxyProtocolVersion.V1 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
 
         // A v1 probe first, so the check is running before the reload.
-        await Deadline.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
+        await Eventually.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
         await proxy.ReloadAsync(Toml(proxy, backend, "v2"));
         var before = backend.Connections.Count;
 
         // Probes accepted after the reload; the first may have been on its way already, the second is surely a new one.
-        var versions = await Deadline.UntilAsync(
+        var versions = await Eventually.UntilAsync(
             () => backend.Connections.Skip(before).Select(c => Parse(c.Received).Version).Where(v => v != 0).ToList(),
             v => v.Count >= 2,
             "two probes with a header after the reload",
@@ -79,9 +80,9 @@ public sealed class SendProxyReloadTests
         // The control for the test above: the file written there loads as the same check, so that a v2 probe there could only come
         // from the new version, not from a check restarted for some other difference.
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint, Check) with { SendProxy = ProxyProtocolVersion.V1 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
-        await Deadline.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
+        var group = TestConfig.Group(0, backend.EndPoint, Check) with { SendProxy = ProxyProtocolVersion.V1 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
+        await Eventually.UntilAsync(() => backend.Connections.Any(c => Parse(c.Received).Version == 1), found => found, "a v1 probe");
         using var before = await proxy.GetJsonAsync("api/v1/groups/0");
         var identity = before.RootElement.GetProperty("healthChecks")[0].GetProperty("id").GetString();
 

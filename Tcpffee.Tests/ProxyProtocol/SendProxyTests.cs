@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Tcpffee.ProxyProtocol;
+using Tcpffee.Tests.Common;
 using Tcpffee.Tests.ProxyProtocol.Support;
 
 namespace Tcpffee.Tests.ProxyProtocol;
@@ -19,7 +20,7 @@ public sealed class SendProxyTests
             bytes => ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(bytes), out header, out _) == ProxyHeaderStatus.Complete,
             "a complete PROXY header");
         await connection.SendAsync(Encoding.ASCII.GetBytes($"{header.Source}\n"));
-        await connection.WaitForEndAsync();
+        await connection.WaitForAllReceivedAsync();
         connection.ShutdownSend();
     }
 
@@ -33,13 +34,13 @@ public sealed class SendProxyTests
     public async Task SendProxy_ClientConnects_BackendSeesClientAddressAndPort(int version, string bind, string from)
     {
         await using var backend = RecordingBackend.Start(EchoHeaderSource);
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.Parse(bind) });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.Parse(bind) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var echoed = await client.ReadToEndAsync();
+        var echoed = await client.ReadTextToEndAsync();
 
         Assert.Equal($"{client.LocalEndPoint}\n", echoed);
     }
@@ -52,14 +53,14 @@ public sealed class SendProxyTests
     public async Task SendProxy_ClientSends_BackendGetsExactHeaderThenPayload(int version, string bind, string from)
     {
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.Parse(bind) });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.Parse(bind) });
         using var client = await proxy.ConnectAsync(IPAddress.Parse(from));
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
         var connection = (await backend.WaitForConnectionsAsync(1)).Single();
-        var received = await connection.WaitForEndAsync();
+        var received = await connection.WaitForAllReceivedAsync();
 
         // Built by hand from the specification: the client's address and port, then the address and port it connected to.
         var expected = HeaderBytes.Concat(HeaderBytes.For(version, client.LocalEndPoint, proxy.EndPoint), HeaderBytes.Ascii(Payload));
@@ -73,13 +74,13 @@ public sealed class SendProxyTests
     {
         // A listener on "::" sees IPv4 clients as ::ffff:a.b.c.d; the header must still be TCP4 with plain IPv4 addresses.
         await using var backend = RecordingBackend.Start();
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group) with { BindAddress = IPAddress.IPv6Any });
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = (ProxyProtocolVersion)version };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group) with { BindAddress = IPAddress.IPv6Any });
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.6"));
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         var expected = HeaderBytes.Concat(HeaderBytes.For(version, client.LocalEndPoint, new IPEndPoint(IPAddress.Loopback, proxy.Port)), HeaderBytes.Ascii(Payload));
         Assert.True(expected.AsSpan().SequenceEqual(received), $"expected '{HeaderBytes.Show(expected)}', got '{HeaderBytes.Show(received)}'");
@@ -93,21 +94,21 @@ public sealed class SendProxyTests
         new Random(7).NextBytes(upstream);
         await using var backend = RecordingBackend.Start(async c =>
         {
-            var bytes = await c.WaitForEndAsync();
+            var bytes = await c.WaitForAllReceivedAsync();
             await c.SendAsync(bytes);
             c.ShutdownSend();
         });
-        var group = LoopbackProxy.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V2 };
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(group));
+        var group = TestConfig.Group(0, backend.EndPoint) with { SendProxy = ProxyProtocolVersion.V2 };
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(group));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.8"));
 
         var sending = client.SendAsync(upstream);
-        var reading = client.ReadUntilClosedAsync();
+        var reading = client.ReadToEndAsync();
         await sending;
         client.ShutdownSend();
-        var (downstream, reset) = await reading;
+        var (downstream, end) = await reading;
 
-        Assert.False(reset);
+        Assert.Equal(StreamEnd.Eof, end);
         var header = HeaderBytes.V2(client.LocalEndPoint, proxy.EndPoint);
         Assert.Equal(header.Length + upstream.Length, downstream.Length);
         Assert.True(downstream.AsSpan(0, header.Length).SequenceEqual(header), "the header is not at the start");
@@ -118,12 +119,12 @@ public sealed class SendProxyTests
     public async Task SendProxy_NotSet_BackendGetsOnlyThePayload()
     {
         await using var backend = RecordingBackend.Start();
-        await using var proxy = await LoopbackProxy.StartAsync(LoopbackProxy.Config(LoopbackProxy.Group(0, backend.EndPoint)));
+        await using var proxy = await ProxyHost.StartOnFreePortAsync(TestConfig.Proxy(TestConfig.Group(0, backend.EndPoint)));
         using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.9"));
 
         await client.SendAsync(Payload);
         client.ShutdownSend();
-        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForEndAsync();
+        var received = await (await backend.WaitForConnectionsAsync(1)).Single().WaitForAllReceivedAsync();
 
         Assert.Equal(Payload, Encoding.ASCII.GetString(received));
     }

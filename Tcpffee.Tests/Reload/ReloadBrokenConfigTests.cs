@@ -1,4 +1,4 @@
-using Tcpffee.Tests.Reload.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -54,18 +54,18 @@ public sealed class ReloadBrokenConfigTests
     [MemberData(nameof(BrokenFiles))]
     public async Task Reload_BrokenFile_LogsEveryErrorAndKeepsThePreviousConfiguration(string mistake, string broken, string[] expected)
     {
-        await using var echo = ReloadBackend.Echo();
-        await using var proxy = await ReloadingProxy.StartAsync(
-            3, p => ReloadingProxy.Header(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.Address}\"\n");
+        await using var echo = TestBackend.Echo();
+        await using var proxy = await ServerProcess.StartWithConfigAsync(
+            3, p => TestConfig.TomlHeader(p[0]) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.EndPoint}\"\n");
         var (old, added) = (proxy.Ports[1], proxy.Ports[2]);
-        await using var held = await ProxyClient.ConnectAsync(old, "127.0.0.2");
+        await using var held = await TestClient.ConnectAsync(old, 2);
         await held.RoundTripAsync("before the broken reload");
         var mark = proxy.Mark();
 
         var outcome = await proxy.ReloadExpectingRefusalAsync(broken
             .Replace("{OLD}", $"{old}", StringComparison.Ordinal)
             .Replace("{NEW}", $"{added}", StringComparison.Ordinal)
-            .Replace("{ECHO}", echo.Address, StringComparison.Ordinal));
+            .Replace("{ECHO}", echo.EndPoint.ToString(), StringComparison.Ordinal));
 
         Assert.EndsWith(
             $"Reload of {proxy.ConfigPath} refused: {expected.Length} mistake(s) in {proxy.ConfigPath}; still running on the previous configuration",
@@ -81,9 +81,9 @@ public sealed class ReloadBrokenConfigTests
         }
 
         Assert.DoesNotContain(proxy.LinesSince(mark), l => l.Contains("Listening on", StringComparison.Ordinal) || l.Contains("Stopped listening", StringComparison.Ordinal));
-        Assert.True(await ProxyClient.IsRefusedAsync(added), $"{mistake}: port {added}, only in the broken file, is bound");
+        Assert.True(await TestClient.IsRefusedAsync(added), $"{mistake}: port {added}, only in the broken file, is bound");
         await held.RoundTripAsync("after the broken reload, on the open connection");
-        await using var fresh = await ProxyClient.ConnectAsync(old, "127.0.0.3");
+        await using var fresh = await TestClient.ConnectAsync(old, 3);
         await fresh.RoundTripAsync("after the broken reload, on a new connection");
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using Tcpffee.Tests.Reload.Support;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Reload;
 
@@ -9,13 +9,13 @@ public sealed class ReloadRestartOnlyTests
     [Fact]
     public async Task Reload_StatsSocketChanged_WarnsKeepsTheOldStatsPortAndAppliesTheRest()
     {
-        await using var echo = ReloadBackend.Echo();
+        await using var echo = TestBackend.Echo();
         string Config(int statsPort, params int[] proxied) =>
-            ReloadingProxy.Header(statsPort)
+            TestConfig.TomlHeader(statsPort)
             + $"ports = [ {string.Join(", ", proxied)} ]\n"
             + "[groups.0.portmap]\n"
-            + string.Concat(proxied.Select(p => $"{p} = \"{echo.Address}\"\n"));
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => Config(p[0], p[1]));
+            + string.Concat(proxied.Select(p => $"{p} = \"{echo.EndPoint}\"\n"));
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => Config(p[0], p[1]));
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         var mark = proxy.Mark();
 
@@ -33,9 +33,9 @@ public sealed class ReloadRestartOnlyTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {body}");
         Assert.StartsWith("{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
-        Assert.True(await ProxyClient.IsRefusedAsync(movedStats), $"the new stats port {movedStats} is bound without a restart");
+        Assert.True(await TestClient.IsRefusedAsync(movedStats), $"the new stats port {movedStats} is bound without a restart");
 
-        await using var onAdded = await ProxyClient.ConnectAsync(addedPort, "127.0.0.2");
+        await using var onAdded = await TestClient.ConnectAsync(addedPort, 2);
         await onAdded.RoundTripAsync("the added port is applied all the same");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using Tcpffee.Tests.Reload.Support;
+using System.Net;
+using Tcpffee.Tests.Common;
 using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.Reload;
@@ -20,24 +21,24 @@ public sealed class ReloadUnderLoadTests
     [Fact]
     public async Task Reload_FiftyTimesWhileClientsConnect_EveryConnectionSucceeds()
     {
-        await using var first = ReloadBackend.Echo();
-        await using var second = ReloadBackend.Echo();
+        await using var first = TestBackend.Echo();
+        await using var second = TestBackend.Echo();
 
         // The two files differ in a second port and in group 1's drain flag; clients use the port both share. The second
         // port is picked afresh each time it is added, as the one removed before may have been taken by another process.
         string WithoutSecondPort(int stats, int port) =>
-            ReloadingProxy.Header(stats)
+            TestConfig.TomlHeader(stats)
             + $"ports = [ {port} ]\n"
-            + $"[groups.0.portmap]\n{port} = \"{first.Address}\"\n"
-            + $"[groups.1.portmap]\n{port} = \"{second.Address}\"\n";
+            + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n"
+            + $"[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
         string WithSecondPort(int stats, int port, int secondPort) =>
-            ReloadingProxy.Header(stats)
+            TestConfig.TomlHeader(stats)
             + $"ports = [ {port}, {secondPort} ]\n"
-            + $"[groups.0.portmap]\n{port} = \"{first.Address}\"\n{secondPort} = \"{first.Address}\"\n"
-            + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.Address}\"\n";
+            + $"[groups.0.portmap]\n{port} = \"{first.EndPoint}\"\n{secondPort} = \"{first.EndPoint}\"\n"
+            + $"[groups.1]\ndrain = true\n[groups.1.portmap]\n{port} = \"{second.EndPoint}\"\n";
 
         // Info level: a debug line per connection would only slow the proxy down here.
-        await using var proxy = await ReloadingProxy.StartAsync(2, p => WithoutSecondPort(p[0], p[1]), logLevel: "info");
+        await using var proxy = await ServerProcess.StartWithConfigAsync(2, p => WithoutSecondPort(p[0], p[1]), logLevel: "info");
         var (stats, port) = (proxy.Ports[0], proxy.Ports[1]);
         var successes = new long[Clients];
         var failures = new ConcurrentQueue<string>();
@@ -51,7 +52,7 @@ public sealed class ReloadUnderLoadTests
         var retries = 0;
         try
         {
-            await Poll.UntilAsync(() => Task.FromResult(successes.All(s => Interlocked.Read(ref s) > 0) || !failures.IsEmpty), "every client made a connection");
+            await Eventually.HoldsAsync(() => Task.FromResult(successes.All(s => Interlocked.Read(ref s) > 0) || !failures.IsEmpty), "every client made a connection");
             successesBeforeReloads = successes.Sum(s => Interlocked.Read(ref s));
             var secondPort = 0;
             for (var i = 1; i <= Reloads; i++)
@@ -79,7 +80,7 @@ public sealed class ReloadUnderLoadTests
         }
 
         var total = successes.Sum();
-        var reloadedLines = proxy.LinesSince(0).Count(ReloadingProxy.IsApplied);
+        var reloadedLines = proxy.LinesSince(0).Count(ServerProcess.IsReloadApplied);
         _output.WriteLine(
             $"{applied} reloads applied ({reloadedLines} \"Reloaded\" lines, {retries} retried for a port taken meanwhile); {total} connections succeeded "
             + $"({total - successesBeforeReloads} from the first reload on; per client: {string.Join(", ", successes)}); {failures.Count} failed");
@@ -105,7 +106,7 @@ public sealed class ReloadUnderLoadTests
         {
             try
             {
-                await using var client = await ProxyClient.ConnectAsync(port, source);
+                await using var client = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), IPAddress.Parse(source));
                 await client.RoundTripAsync($"client {index} connection {n}: {new string('x', n % 512)}");
                 Interlocked.Increment(ref successes[index]);
             }

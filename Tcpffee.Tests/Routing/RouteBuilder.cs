@@ -17,7 +17,7 @@ internal static class RouteBuilder
             state.ConnectionOpened();
         }
 
-        var config = new GroupConfig(id, PortMapConfig.ForHost(IPAddress.Loopback), false, false, []);
+        var config = new GroupConfig(id, PortmapConfig.ForHost(IPAddress.Loopback), false, false, []);
         return new GroupRoute(config, state, new IPEndPoint(IPAddress.Loopback, 10_000 + id));
     }
 
@@ -29,7 +29,7 @@ internal static class RouteBuilder
         [
             .. portsByGroup.Select((served, id) => new GroupConfig(
                 id,
-                PortMapConfig.ForTable(served.Select(p => KeyValuePair.Create(p, new IPEndPoint(IPAddress.Loopback, 10_000 + (100 * id) + p % 100)))),
+                PortmapConfig.ForTable(served.Select(p => KeyValuePair.Create(p, new IPEndPoint(IPAddress.Loopback, 10_000 + (100 * id) + p % 100)))),
                 false,
                 false,
                 [])),

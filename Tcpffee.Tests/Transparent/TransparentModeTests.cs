@@ -89,7 +89,7 @@ public sealed class TransparentModeTests
 
         // Every connection was refused for this reason, and counted.
         var stats = new IPEndPoint(IPAddress.Loopback, 2340);
-        await PollAsync(
+        await Eventually.UntilAsync(
             async () => TransparentFailed(await lab.HttpGetInProxyAsync(stats, "/metrics")),
             n => n >= attempts,
             $"{attempts} transparent_failed rejections in /metrics");
@@ -131,7 +131,7 @@ public sealed class TransparentModeTests
 
         Assert.True(seen.Length == 0, $"got '{seen.Trim()}' without the host recipe{Environment.NewLine}{server.Describe()}");
         var stats = new IPEndPoint(IPAddress.Loopback, 2340);
-        await PollAsync(
+        await Eventually.UntilAsync(
             async () => Counter(await lab.HttpGetInProxyAsync(stats, "/metrics"), "tcpffee_connections_rejected_total", "connect_failed"),
             n => n >= 1,
             "a connect_failed rejection in /metrics");
@@ -182,23 +182,6 @@ public sealed class TransparentModeTests
         .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && l.Contains($"reason=\"{reason}\"", StringComparison.Ordinal))
         .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
-    private static async Task PollAsync(Func<Task<double>> probe, Func<double, bool> done, string what)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var last = double.NaN;
-        while (!deadline.IsCancellationRequested)
-        {
-            last = await probe();
-            if (done(last))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        }
-
-        throw new TimeoutException($"{what}: not within 20 s; last value {last}");
-    }
 
     private static string? MissingPrerequisite()
     {

@@ -100,7 +100,7 @@ internal sealed class ClusterMember : IAsyncDisposable
 
     /// <summary>Waits for the "started" line; throws <see cref="InvalidOperationException"/> if the process exits first.</summary>
     public Task WaitStartedAsync(TimeSpan? timeout = null) =>
-        Process.WaitForLineAsync(ProcessOutput.StandardOutput, ServerRun.IsStartedLine, timeout ?? TimeSpan.FromSeconds(20));
+        Process.WaitForLineAsync(ProcessOutput.StandardOutput, ServerProcess.IsStartedLine, timeout ?? TimeSpan.FromSeconds(20));
 
     /// <summary>SIGKILL, then waits until the process is gone.</summary>
     public async Task KillAsync()
@@ -153,8 +153,7 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// <summary>Connects through this proxy from 127.0.0.<paramref name="source"/> and returns the name of the backend that answered.</summary>
     public async Task<string> AskAsync(int source)
     {
-        using var client = await TestClient.ConnectAsync(ProxyEndPoint, source);
-        return await client.AskAsync();
+        return await TestClient.WhoAnswersAsync(ProxyEndPoint, source);
     }
 
     /// <summary>The last <paramref name="lines"/> lines of both outputs, for failure messages.</summary>

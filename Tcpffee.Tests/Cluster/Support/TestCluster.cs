@@ -18,7 +18,7 @@ internal sealed record ClusterOptions
     public string? Log { get; init; }
 
     /// <summary>TOML appended to one node's config, given the node's index and the backends (health checks that differ per node).</summary>
-    public Func<int, IReadOnlyList<TestBackend>, string>? Extra { get; init; }
+    public Func<int, IReadOnlyList<NamedBackend>, string>? Extra { get; init; }
 }
 
 /// <summary>
@@ -30,11 +30,11 @@ internal sealed class TestCluster : IAsyncDisposable
 {
     private const int Attempts = 3;
     private const int FirstClient = 50;
-    private readonly List<TestBackend> _backends;
+    private readonly List<NamedBackend> _backends;
     private readonly ClusterOptions _options;
     private int _nextClient = FirstClient;
 
-    private TestCluster(ClusterOptions options, List<TestBackend> backends, ClusterPorts ports)
+    private TestCluster(ClusterOptions options, List<NamedBackend> backends, ClusterPorts ports)
     {
         _options = options;
         _backends = backends;
@@ -56,7 +56,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public IReadOnlyList<ClusterMember> Members { get; }
 
     /// <summary>The backend of each group, by group id.</summary>
-    public IReadOnlyList<TestBackend> Backends => _backends;
+    public IReadOnlyList<NamedBackend> Backends => _backends;
 
     public static string BackendName(int group) => string.Create(CultureInfo.InvariantCulture, $"group-{group}");
 
@@ -72,7 +72,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public static TestCluster Create(ClusterOptions? options = null)
     {
         options ??= new ClusterOptions();
-        var backends = Enumerable.Range(0, options.Groups).Select(g => TestBackend.Named(BackendName(g))).ToList();
+        var backends = Enumerable.Range(0, options.Groups).Select(g => NamedBackend.Start(BackendName(g))).ToList();
         return new TestCluster(options, backends, ClusterPorts.Find(options.Nodes));
     }
 
@@ -166,7 +166,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         members ??= Members;
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var statuses = await Task.WhenAll(members.Select(m => m.ClusterAsync()));
@@ -176,8 +176,9 @@ internal sealed class TestCluster : IAsyncDisposable
                     && Agree(members, statuses, RaftGroupStatus.HealthchecksName, m => m.HealthchecksLogs);
             },
             $"{string.Join(", ", members.Select(m => m.Name))} agree on the leaders of both Raft groups, none in fallback",
-            () => $"last seen:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
-            timeout ?? TimeSpan.FromSeconds(20));
+            timeout,
+            diagnostics: () => $"last seen:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
+            notYet: Eventually.IsRequestFailure);
     }
 
     /// <summary>The stick table group's leader, once the cluster has formed.</summary>
@@ -208,7 +209,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         members ??= Members;
         var last = "";
-        await ClusterWait.UntilAsync(
+        await Eventually.HoldsAsync(
             async () =>
             {
                 var problems = new List<string>();
@@ -229,8 +230,8 @@ internal sealed class TestCluster : IAsyncDisposable
                 return problems.Count == 0;
             },
             $"every stick table holds the {expected.Count} keys with their groups",
-            () => $"last differences:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}",
-            timeout);
+            diagnostics: () => $"last differences:{System.Environment.NewLine}{last}{System.Environment.NewLine}{Logs()}", notYet: Eventually.IsRequestFailure,
+            timeout: timeout);
     }
 
     /// <summary>The tails of every node's output.</summary>

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Tcpffee.Cluster;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Cluster.Units;
 
@@ -16,7 +17,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
     private static readonly string[] ThreePeers = ["Member 10.0.0.2:5391", "Member 10.0.0.3:5391", "Member [2001:db8::4]:5391"];
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly CapturingLoggerProvider _capture = new();
+    private readonly LogCapture _capture = new();
     private readonly ILoggerFactory _inner;
     private readonly RateLimitedLoggerFactory _factory;
     private readonly ILogger _logger;
@@ -66,7 +67,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
             _time.Advance(TimeSpan.FromSeconds(9));
         }
 
-        var line = Assert.Single(_capture.Logs);
+        var line = Assert.Single(_capture.Entries);
         Assert.Equal(LogLevel.Warning, line.Level);
         Assert.StartsWith("Member 10.0.0.2:5391 is unavailable", line.Message, StringComparison.Ordinal);
     }
@@ -77,7 +78,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
         WarnPeerDown("10.0.0.2:5391");
         _time.Advance(RateLimitedLoggerFactory.Interval - TimeSpan.FromMilliseconds(1));
         WarnPeerDown("10.0.0.2:5391");
-        var withinTheMinute = _capture.Logs.Count;
+        var withinTheMinute = _capture.Entries.Count;
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
         WarnPeerDown("10.0.0.2:5391");
@@ -87,7 +88,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
         WarnPeerDown("10.0.0.2:5391");
 
         Assert.Equal(1, withinTheMinute);
-        Assert.Equal(3, _capture.Logs.Count);
+        Assert.Equal(3, _capture.Entries.Count);
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
         WarnPeerDown("10.0.0.2:5391");
 
         Assert.Equal(2, _factory.Remembered);
-        Assert.Equal(302, _capture.Logs.Count);
+        Assert.Equal(302, _capture.Entries.Count);
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
 
         Assert.Equal(
             ThreePeers,
-            _capture.Logs.Select(l => l.Message.Split(" is ")[0]).Order(StringComparer.Ordinal));
+            _capture.Entries.Select(l => l.Message.Split(" is ")[0]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
         WarnPeerDown("10.0.0.2:5391");
         WarnPeerDown("10.0.0.2:5391", other);
 
-        Assert.Equal(Category, Assert.Single(_capture.Logs).Category);
+        Assert.Equal(Category, Assert.Single(_capture.Entries).Category);
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
     {
         WarnPeerDown("10.0.0.2:5391");
 
-        var line = Assert.Single(_capture.Logs);
+        var line = Assert.Single(_capture.Entries);
         Assert.Null(line.Exception);
         Assert.Equal(Category, line.Category);
         Assert.Contains("Member 10.0.0.2:5391 is unavailable", line.Message, StringComparison.Ordinal);
@@ -157,7 +158,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
     {
         _logger.LogWarning("Election timeout elapsed");
 
-        Assert.Contains("(cause: -;", Assert.Single(_capture.Logs).Message, StringComparison.Ordinal);
+        Assert.Contains("(cause: -;", Assert.Single(_capture.Entries).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
             _logger.LogError(PeerDown(), "Replication to {Peer} failed", "10.0.0.2:5391");
         }
 
-        var line = Assert.Single(_capture.Logs);
+        var line = Assert.Single(_capture.Entries);
         Assert.Equal(LogLevel.Error, line.Level);
         Assert.Null(line.Exception);
     }
@@ -185,10 +186,10 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
             _logger.Log(level, exception, "Member {Peer} is unavailable", "10.0.0.2:5391");
         }
 
-        Assert.Equal(5, _capture.Logs.Count);
-        Assert.All(_capture.Logs, l => Assert.Equal(
-            new CapturingLoggerProvider.CapturedLog(Category, level, default, "Member 10.0.0.2:5391 is unavailable", exception),
-            l));
+        Assert.Equal(5, _capture.Entries.Count);
+        Assert.All(_capture.Entries, l => Assert.Equal(
+            (Category, level, default(EventId), "Member 10.0.0.2:5391 is unavailable", exception),
+            (l.Category, l.Level, l.EventId, l.Message, l.Exception)));
     }
 
     [Fact]
@@ -204,6 +205,6 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
 
         Assert.Equal(
             new[] { LogLevel.Warning, LogLevel.Information, LogLevel.Information, LogLevel.Warning },
-            _capture.Logs.Select(l => l.Level));
+            _capture.Entries.Select(l => l.Level));
     }
 }

@@ -22,18 +22,18 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, new ForwardingLogger<HealthStateStore>(Log));
-        Overrides = new GroupOverrides(Routing, Store, new ForwardingLogger<GroupOverrides>(Log));
-        Probes = new ProbeRunner(Time, new ForwardingLogger<ProbeRunner>(Log));
+        Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, Log.CreateLogger<HealthStateStore>());
+        Overrides = new GroupOverrides(Routing, Store, Log.CreateLogger<GroupOverrides>());
+        Probes = new ProbeRunner(Time, Log.CreateLogger<ProbeRunner>());
         Monitor = new HealthMonitor(
             Routing,
             new CheckScheduler(Time),
             Probes,
-            new RiseFallCounter(TestMetrics.Create(), new ForwardingLogger<RiseFallCounter>(Log)),
-            new GroupHealthUpdater(Routing, new ForwardingLogger<GroupHealthUpdater>(Log)),
+            new RiseFallCounter(TestMetrics.Create(), Log.CreateLogger<RiseFallCounter>()),
+            new GroupHealthUpdater(Routing, Log.CreateLogger<GroupHealthUpdater>()),
             Store,
             Overrides,
-            Log);
+            Log.CreateLogger<HealthMonitor>());
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -52,7 +52,8 @@ internal sealed class MonitorHarness : IAsyncDisposable
 
     public ProbeRunner Probes { get; }
 
-    public CapturingLogger<HealthMonitor> Log { get; } = new();
+    /// <summary>What the monitor and its parts logged.</summary>
+    public LogCapture Log { get; } = new();
 
     private bool OwnsDirectory { get; }
 
@@ -88,9 +89,9 @@ internal sealed class MonitorHarness : IAsyncDisposable
             Time.Advance(interval);
         }
 
-        await Poll.UntilAsync(
+        await Eventually.HoldsAsync(
             () => checks.Select((c, i) => !ReferenceEquals(c.Status, before[i])).All(changed => changed),
-            () => $"every check to record a probe after the clock moved to {Time.GetUtcNow():O}: {Describe()}");
+            "every check to record a probe after the clock moved to {Time.GetUtcNow():O}", diagnostics: () => $"{Describe()}");
         Settle();
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health.Support;
 
@@ -24,24 +25,18 @@ internal sealed record RecordedRequest(string Method, string Target, string Vers
 /// </summary>
 internal sealed class RecordingHttpBackend : IAsyncDisposable
 {
-    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (int Status, string? Location)> _answers = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly ConcurrentBag<Task> _connections = [];
+    private readonly TestBackend _server;
     private int _defaultStatus;
 
     public RecordingHttpBackend(int defaultStatus = 200)
     {
         _defaultStatus = defaultStatus;
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(64);
-        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        _acceptLoop = AcceptAsync();
+        _server = TestBackend.Start(ServeAsync, "http");
     }
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _server.EndPoint;
 
     /// <summary>Every complete request received so far.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
@@ -59,69 +54,41 @@ internal sealed class RecordingHttpBackend : IAsyncDisposable
     /// <summary>Answers <paramref name="path"/> with <paramref name="status"/>, and a Location header when given.</summary>
     public void Answer(string path, int status, string? location = null) => _answers[path] = (status, location);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Dispose();
-        await _acceptLoop;
-        await Task.WhenAll(_connections);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task AcceptAsync()
+    private async Task ServeAsync(Socket client, CancellationToken stop)
     {
-        while (true)
+        try
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            using var stream = new NetworkStream(client, ownsSocket: false);
+            var request = await ReadRequestAsync(stream, stop).ConfigureAwait(false);
+            if (request is null)
             {
                 return;
             }
 
-            _connections.Add(ServeAsync(client));
+            _requests.Enqueue(request);
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+            }
+
+            var path = request.Target.Split('?')[0];
+            var (status, location) = _answers.TryGetValue(path, out var answer) ? answer : (DefaultStatus, null);
+            var response = new StringBuilder();
+            response.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} Status{status}\r\n");
+            if (location is not null)
+            {
+                response.Append(CultureInfo.InvariantCulture, $"Location: {location}\r\n");
+            }
+
+            response.Append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(response.ToString()), stop).ConfigureAwait(false);
+            client.Shutdown(SocketShutdown.Send);
         }
-    }
-
-    private async Task ServeAsync(Socket client)
-    {
-        using (client)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            try
-            {
-                using var stream = new NetworkStream(client, ownsSocket: false);
-                var request = await ReadRequestAsync(stream, _stop.Token).ConfigureAwait(false);
-                if (request is null)
-                {
-                    return;
-                }
-
-                _requests.Enqueue(request);
-                if (Hang)
-                {
-                    await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
-                }
-
-                var path = request.Target.Split('?')[0];
-                var (status, location) = _answers.TryGetValue(path, out var answer) ? answer : (DefaultStatus, null);
-                var response = new StringBuilder();
-                response.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} Status{status}\r\n");
-                if (location is not null)
-                {
-                    response.Append(CultureInfo.InvariantCulture, $"Location: {location}\r\n");
-                }
-
-                response.Append("Content-Length: 0\r\nConnection: close\r\n\r\n");
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(response.ToString()), _stop.Token).ConfigureAwait(false);
-                client.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The probe gave up or the test ended.
-            }
+            // The probe gave up or the test ended.
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
-using System.Text;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Transparent.Support;
 
@@ -25,20 +25,7 @@ internal static class Command
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
         string file, IEnumerable<string> arguments, string? input = null, bool keepInputOpen = false)
     {
-        var startInfo = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
+        var startInfo = ChildProcessStart.Redirected(file, arguments);
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {file}");
         using var cancellation = new CancellationTokenSource(Timeout);
         var output = process.StandardOutput.ReadToEndAsync(cancellation.Token);

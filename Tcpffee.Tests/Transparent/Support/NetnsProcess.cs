@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
-using System.Text;
+using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Transparent.Support;
 
@@ -48,33 +48,8 @@ internal sealed class NetnsProcess : IAsyncDisposable
     /// </summary>
     public static NetnsProcess Start(string ns, IEnumerable<string> command, IReadOnlyDictionary<string, string>? environment = null, bool closeInput = true)
     {
-        var startInfo = new ProcessStartInfo("ip")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in new[] { "netns", "exec", ns }.Concat(command))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in startInfo.Environment.Keys.ToList())
-        {
-            if (name.StartsWith("TCPFFEE_", StringComparison.Ordinal) || name == "RUST_LOG")
-            {
-                startInfo.Environment.Remove(name);
-            }
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            startInfo.Environment[name] = value;
-        }
-
+        var startInfo = ChildProcessStart.Redirected("ip", new[] { "netns", "exec", ns }.Concat(command))
+            .WithCleanEnvironment(environment?.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)));
         return new NetnsProcess(startInfo, closeInput);
     }
 

@@ -1,13 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Tcpffee.Tests.Api.Support;
-
-/// <summary>One sample of a Prometheus text exposition.</summary>
-internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
-{
-    public override string ToString() => $"{Name}{{{string.Join(",", Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}} {Value.ToString(CultureInfo.InvariantCulture)}";
-}
+namespace Tcpffee.Tests.Common;
 
 /// <summary>A parsed <c>/metrics</c> scrape.</summary>
 internal sealed class PrometheusText

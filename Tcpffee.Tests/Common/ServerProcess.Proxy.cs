@@ -1,65 +1,70 @@
-using Tcpffee.Tests.Cli;
-using Tcpffee.Tests.Common;
+namespace Tcpffee.Tests.Common;
 
-namespace Tcpffee.Tests.Reload.Support;
-
-/// <summary>
-/// The built proxy as a child process reading one config file in its own temp directory, with helpers to rewrite that
-/// file, reload it (SIGUSR1) and look at the log lines written after a given point.
-/// </summary>
+/// <content>
+/// The server run as a proxy on a configuration file of its own: started on free ports, its log followed from a mark,
+/// and reloaded (SIGUSR1) with the outcome read from the log.
+/// </content>
 /// <remarks>
 /// Free ports are found by binding port 0 and releasing it, so another process (tests run in parallel) can take one
 /// before the proxy binds it. Only that case, "Address already in use" on a port just picked, is retried with new ports.
 /// </remarks>
-public sealed class ReloadingProxy : IAsyncDisposable
+internal sealed partial class ServerProcess
 {
     private const int Attempts = 5;
     private const string ReloadedMarker = "[5006] Reloaded ";
     private const string RefusedMarker = "[5003] Reload of ";
     private const string AddressInUse = "Address already in use";
 
-    private ReloadingProxy(CliTestEnvironment environment, string configPath, ServerProcess server, int[] ports)
-    {
-        Environment = environment;
-        ConfigPath = configPath;
-        Server = server;
-        Ports = ports;
-    }
+    private ServerEnvironment? _ownedEnvironment;
 
-    public CliTestEnvironment Environment { get; }
+    private string? _configPath;
 
-    /// <summary>The file the proxy was started with and reloads.</summary>
-    public string ConfigPath { get; }
+    /// <summary>The environment of a server started by <see cref="StartWithConfigAsync"/>.</summary>
+    public ServerEnvironment Environment => _ownedEnvironment ?? throw NotStartedWithConfig();
 
-    public ServerProcess Server { get; }
+    /// <summary>The file a server started by <see cref="StartWithConfigAsync"/> was started with and reloads.</summary>
+    public string ConfigPath => _configPath ?? throw NotStartedWithConfig();
 
-    /// <summary>The free ports the config was built with, in the order it was given them.</summary>
-    public int[] Ports { get; }
+    /// <summary>The free ports the configuration of <see cref="StartWithConfigAsync"/> was built with, in the order it was given them.</summary>
+    public int[] Ports { get; private set; } = [];
 
     /// <summary>
-    /// Picks <paramref name="portCount"/> free ports, starts the proxy on <paramref name="config"/> of them with
-    /// <c>TCPFFEE_LOG=<paramref name="logLevel"/></c>, and returns once it logged that it started.
+    /// Picks <paramref name="portCount"/> free ports, writes <paramref name="config"/> of them to a file in an environment of
+    /// its own, starts the proxy on it with <c>TCPFFEE_LOG=<paramref name="logLevel"/></c>, and returns once it logged that
+    /// it started. Disposing the server deletes that environment.
     /// </summary>
-    public static async Task<ReloadingProxy> StartAsync(int portCount, Func<int[], string> config, string logLevel = "debug")
+    public static async Task<ServerProcess> StartWithConfigAsync(int portCount, Func<int[], string> config, string logLevel = "debug")
     {
         for (var attempt = 1; ; attempt++)
         {
             var ports = FreePorts.Next(portCount);
-            var environment = new CliTestEnvironment();
+            var environment = new ServerEnvironment();
             var path = environment.Directory.WriteFile("tcpffee.toml", config(ports));
-            var server = ServerProcess.Start(["--config", path], environment.Variables(("TCPFFEE_LOG", logLevel)));
-            var proxy = new ReloadingProxy(environment, path, server, ports);
+            ServerProcess server;
             try
             {
-                await server.WaitForLineAsync(ProcessOutput.StandardOutput, l => l.Contains(" started (PID ", StringComparison.Ordinal));
-                return proxy;
+                server = Start(["--config", path], environment.Variables(("TCPFFEE_LOG", logLevel)));
+            }
+            catch
+            {
+                environment.Dispose();
+                throw;
+            }
+
+            server._ownedEnvironment = environment;
+            server._configPath = path;
+            server.Ports = ports;
+            try
+            {
+                await server.WaitForLineAsync(ProcessOutput.StandardOutput, IsStartedLine).ConfigureAwait(false);
+                return server;
             }
             catch (InvalidOperationException) when (attempt < Attempts)
             {
                 // The proxy exited. If another process took one of the ports between the pick and the bind, pick again.
-                await server.WaitForExitAsync();
+                await server.WaitForExitAsync().ConfigureAwait(false);
                 var raced = server.StandardError.Contains(AddressInUse, StringComparison.Ordinal);
-                await proxy.DisposeAsync();
+                await server.DisposeAsync().ConfigureAwait(false);
                 if (!raced)
                 {
                     throw;
@@ -67,39 +72,64 @@ public sealed class ReloadingProxy : IAsyncDisposable
             }
             catch
             {
-                await proxy.DisposeAsync();
+                await server.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
         }
     }
 
-    /// <summary>The common head of a test config: loopback only, a free stats port, and stick entries that outlive the test.</summary>
-    public static string Header(int statsPort) => $"""
-        bind_addr = "127.0.0.1"
-        stats_bind_socket = "127.0.0.1:{statsPort}"
-        expiration = 3600
+    /// <summary>
+    /// Starts the server with the arguments <paramref name="arguments"/> builds from free ports (<paramref name="portCount"/> of them)
+    /// and waits for its "started" line; if it could not bind (another process took a port in between), tries new ports.
+    /// </summary>
+    public static async Task<(ServerProcess Server, int[] Ports)> StartOnFreePortsAsync(
+        int portCount, Func<int[], IEnumerable<string>> arguments, IReadOnlyDictionary<string, string?> environment, Func<string, bool> startedLine)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = FreePorts.Next(portCount);
+            var server = Start(arguments(ports), environment);
+            try
+            {
+                await server.WaitForLineAsync(ProcessOutput.StandardOutput, startedLine).ConfigureAwait(false);
+                return (server, ports);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Standard output ended without the line: the server exited, most likely unable to bind.
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
 
-        """;
+    /// <summary>The proxy's "started" log line.</summary>
+    public static bool IsStartedLine(string line) =>
+        line.Contains("tcpffee ", StringComparison.Ordinal) && line.Contains(" started (PID", StringComparison.Ordinal);
 
-    public static bool IsApplied(string line) => line.Contains(ReloadedMarker, StringComparison.Ordinal);
+    public static bool IsReloadApplied(string line) => line.Contains(ReloadedMarker, StringComparison.Ordinal);
 
-    public static bool IsRefused(string line) => line.Contains(RefusedMarker, StringComparison.Ordinal);
+    public static bool IsReloadRefused(string line) => line.Contains(RefusedMarker, StringComparison.Ordinal);
 
     public void WriteConfig(string config) => File.WriteAllText(ConfigPath, config);
 
     /// <summary>How many stdout lines the proxy wrote so far: a point to look for later lines from.</summary>
-    public int Mark() => Server.StandardOutput.Count(c => c == '\n');
+    public int Mark() => StandardOutput.Count(c => c == '\n');
 
     /// <summary>The stdout lines written after <paramref name="mark"/>, so far.</summary>
     public IReadOnlyList<string> LinesSince(int mark) =>
-        [.. Server.StandardOutput.Split('\n').SkipLast(1).Skip(mark)];
+        [.. StandardOutput.Split('\n').SkipLast(1).Skip(mark)];
 
     /// <summary>The first stdout line after <paramref name="mark"/> that matches, already written or yet to come.</summary>
     public Task<string> WaitForLineAsync(int mark, Func<string, bool> predicate, TimeSpan? timeout = null)
     {
         // The server process evaluates the predicate once per line, in order: first the lines it has, then each new one.
         var index = 0;
-        return Server.WaitForLineAsync(ProcessOutput.StandardOutput, line => index++ >= mark && predicate(line), timeout);
+        return WaitForLineAsync(ProcessOutput.StandardOutput, line => index++ >= mark && predicate(line), timeout);
     }
 
     /// <summary>The first stdout line after <paramref name="mark"/> that contains <paramref name="text"/>.</summary>
@@ -115,13 +145,13 @@ public sealed class ReloadingProxy : IAsyncDisposable
 
     /// <summary>The first line after <paramref name="mark"/> that ends a reload, applied or refused.</summary>
     public Task<string> WaitForOutcomeAsync(int mark) =>
-        WaitForLineAsync(mark, l => IsApplied(l) || IsRefused(l));
+        WaitForLineAsync(mark, l => IsReloadApplied(l) || IsReloadRefused(l));
 
     /// <summary>Sends SIGUSR1 and returns the line that ends the reload it starts: "Reloaded ..." or "Reload of ... refused ...".</summary>
     public async Task<string> SignalReloadAsync()
     {
         var mark = Mark();
-        await Server.SignalAsync("USR1");
+        await SignalAsync("USR1");
         return await WaitForOutcomeAsync(mark);
     }
 
@@ -130,7 +160,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
     {
         WriteConfig(config);
         var outcome = await SignalReloadAsync();
-        Assert.True(IsApplied(outcome), $"expected the reload to be applied, got: {outcome}{System.Environment.NewLine}{Server.Describe()}");
+        Assert.True(IsReloadApplied(outcome), $"expected the reload to be applied, got: {outcome}{System.Environment.NewLine}{Describe()}");
         return outcome;
     }
 
@@ -146,7 +176,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
             var mark = Mark();
             WriteConfig(config(ports));
             var outcome = await SignalReloadAsync();
-            if (IsApplied(outcome))
+            if (IsReloadApplied(outcome))
             {
                 return (outcome, ports, attempt - 1);
             }
@@ -155,7 +185,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
                 && outcome.EndsWith("port(s) could not be bound; still running on the previous configuration", StringComparison.Ordinal)
                 && LinesSince(mark).Where(l => l.Contains("[1012] Cannot listen on ", StringComparison.Ordinal))
                     .All(l => l.EndsWith(AddressInUse, StringComparison.Ordinal) && ports.Any(p => l.Contains($"127.0.0.1:{p}: ", StringComparison.Ordinal)));
-            Assert.True(raced, $"expected the reload to be applied, got: {outcome}{System.Environment.NewLine}{Server.Describe()}");
+            Assert.True(raced, $"expected the reload to be applied, got: {outcome}{System.Environment.NewLine}{Describe()}");
         }
     }
 
@@ -164,7 +194,7 @@ public sealed class ReloadingProxy : IAsyncDisposable
     {
         WriteConfig(config);
         var outcome = await SignalReloadAsync();
-        Assert.True(IsRefused(outcome), $"expected the reload to be refused, got: {outcome}{System.Environment.NewLine}{Server.Describe()}");
+        Assert.True(IsReloadRefused(outcome), $"expected the reload to be refused, got: {outcome}{System.Environment.NewLine}{Describe()}");
         return outcome;
     }
 
@@ -172,9 +202,6 @@ public sealed class ReloadingProxy : IAsyncDisposable
     public string Summary(string portsAdded, string portsRemoved, string groupsAdded = "", string groupsRemoved = "", string groupsChanged = "") =>
         $"Reloaded {ConfigPath}: ports added [{portsAdded}], removed [{portsRemoved}]; groups added [{groupsAdded}], removed [{groupsRemoved}], changed [{groupsChanged}]";
 
-    public async ValueTask DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        Environment.Dispose();
-    }
+    private static InvalidOperationException NotStartedWithConfig() =>
+        new("this server was not started by StartWithConfigAsync, so it has no configuration file of its own");
 }

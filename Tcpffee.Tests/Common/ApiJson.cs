@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace Tcpffee.Tests.Api.Support;
+namespace Tcpffee.Tests.Common;
 
 /// <summary>Requests to the stats endpoint and assertions on the JSON that comes back.</summary>
 internal static class ApiJson

@@ -4,9 +4,9 @@ using System.Net;
 namespace Tcpffee.Configuration;
 
 /// <summary>Where a group forwards each listening port: one host for every port, or an explicit port → endpoint table.</summary>
-internal sealed record PortMapConfig
+internal sealed record PortmapConfig
 {
-    private PortMapConfig(IPAddress? host, ImmutableSortedDictionary<int, IPEndPoint> ports)
+    private PortmapConfig(IPAddress? host, ImmutableSortedDictionary<int, IPEndPoint> ports)
     {
         Host = host;
         Ports = ports;
@@ -18,9 +18,9 @@ internal sealed record PortMapConfig
     /// <summary>The explicit table; empty when <see cref="Host"/> is set.</summary>
     public ImmutableSortedDictionary<int, IPEndPoint> Ports { get; }
 
-    public static PortMapConfig ForHost(IPAddress host) => new(host, ImmutableSortedDictionary<int, IPEndPoint>.Empty);
+    public static PortmapConfig ForHost(IPAddress host) => new(host, ImmutableSortedDictionary<int, IPEndPoint>.Empty);
 
-    public static PortMapConfig ForTable(IEnumerable<KeyValuePair<int, IPEndPoint>> ports) =>
+    public static PortmapConfig ForTable(IEnumerable<KeyValuePair<int, IPEndPoint>> ports) =>
         new(null, ports.ToImmutableSortedDictionary());
 
     /// <summary>Whether the group serves <paramref name="port"/> at all.</summary>
@@ -30,7 +30,7 @@ internal sealed record PortMapConfig
     public IPEndPoint? Resolve(int port) =>
         Host is not null ? new IPEndPoint(Host, port) : Ports.GetValueOrDefault(port);
 
-    public bool Equals(PortMapConfig? other) =>
+    public bool Equals(PortmapConfig? other) =>
         other is not null && Equals(Host, other.Host) && Ports.Count == other.Ports.Count
         && Ports.All(p => other.Ports.TryGetValue(p.Key, out var ep) && ep.Equals(p.Value));
 

@@ -6,7 +6,7 @@ using static Tcpffee.Tests.Common.TestConfig;
 namespace Tcpffee.Tests.Functional;
 
 /// <summary>Both portmap forms: one backend host for every port, or an explicit port → endpoint table.</summary>
-public sealed class PortMapTests
+public sealed class PortmapTests
 {
     [Fact]
     public async Task Connect_PortmapIsHostAddress_ForwardsToThatHostOnTheListeningPort()
@@ -15,9 +15,9 @@ public sealed class PortMapTests
         for (var attempt = 1; ; attempt++)
         {
             // The backend takes a free port on 127.0.0.2; the proxy must then listen on the same port on 127.0.0.1.
-            await using var backend = TestBackend.Named("host-form", new IPEndPoint(backendHost, 0));
+            await using var backend = NamedBackend.Start("host-form", new IPEndPoint(backendHost, 0));
             var port = backend.EndPoint.Port;
-            var config = Base with { Ports = [port], Groups = [Group(0, PortMapConfig.ForHost(backendHost))] };
+            var config = Base with { Ports = [port], Groups = [Group(0, PortmapConfig.ForHost(backendHost))] };
             ProxyHost proxy;
             try
             {
@@ -42,8 +42,8 @@ public sealed class PortMapTests
     [Fact]
     public async Task Connect_PortmapIsTable_ForwardsEachPortToItsOwnBackend()
     {
-        await using var first = TestBackend.Named("first");
-        await using var second = TestBackend.Named("second");
+        await using var first = NamedBackend.Start("first");
+        await using var second = NamedBackend.Start("second");
         await using var proxy = await ProxyHost.StartOnFreePortsAsync(2, ports => Base with
         {
             Ports = [ports[0], ports[1]],
@@ -58,9 +58,9 @@ public sealed class PortMapTests
     [Fact]
     public async Task Connect_PortNotInGroupsTable_NeverSentToThatGroup()
     {
-        await using var both = TestBackend.Named("both");
-        await using var onlyA = TestBackend.Named("only-a");
-        await using var bothB = TestBackend.Named("both-b");
+        await using var both = NamedBackend.Start("both");
+        await using var onlyA = NamedBackend.Start("only-a");
+        await using var bothB = NamedBackend.Start("both-b");
         await using var proxy = await ProxyHost.StartOnFreePortsAsync(2, ports => Base with
         {
             Ports = [ports[0], ports[1]],

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tcpffee.Tests.Health.Support;
+namespace Tcpffee.Tests.Common;
 
 /// <summary>
-/// A loopback port that refuses connections: bound, so nobody else takes it while the test runs, but not listening.
+/// A loopback port that refuses every connection for as long as this lives: bound, never listening. Unlike a port that
+/// was merely free a moment ago, no other process can start listening on it meanwhile.
 /// </summary>
 internal sealed class RefusedPort : IDisposable
 {

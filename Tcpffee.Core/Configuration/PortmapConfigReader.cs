@@ -5,9 +5,9 @@ using Tcpffee.Configuration.Toml;
 namespace Tcpffee.Configuration;
 
 /// <summary>Reads a group's <c>portmap</c>: a string IP, or a table of listening port → "ip:port".</summary>
-internal static class PortMapConfigReader
+internal static class PortmapConfigReader
 {
-    public static PortMapConfig? Read(TomlTableReader group, IReadOnlySet<int> ports)
+    public static PortmapConfig? Read(TomlTableReader group, IReadOnlySet<int> ports)
     {
         if (!group.Has("portmap"))
         {
@@ -20,7 +20,7 @@ internal static class PortMapConfigReader
             case string host:
                 if (SocketAddress.TryParseAddress(host, out var address))
                 {
-                    return PortMapConfig.ForHost(address);
+                    return PortmapConfig.ForHost(address);
                 }
 
                 group.ErrorAtValue("portmap", $"'{host}' is not an IP address");
@@ -35,7 +35,7 @@ internal static class PortMapConfigReader
         }
     }
 
-    private static PortMapConfig? ReadTable(TomlTableReader table, IReadOnlySet<int> ports)
+    private static PortmapConfig? ReadTable(TomlTableReader table, IReadOnlySet<int> ports)
     {
         var map = new Dictionary<int, IPEndPoint>();
         var valid = true;
@@ -77,6 +77,6 @@ internal static class PortMapConfigReader
             valid = false;
         }
 
-        return valid ? PortMapConfig.ForTable(map) : null;
+        return valid ? PortmapConfig.ForTable(map) : null;
     }
 }

@@ -1,9 +1,7 @@
-using Tcpffee.Tests.Common;
+namespace Tcpffee.Tests.Common;
 
-namespace Tcpffee.Tests.Cli;
-
-/// <summary>A temp directory plus the variables that keep a server child process's files inside it.</summary>
-public sealed class CliTestEnvironment : IDisposable
+/// <summary>A temp directory plus the variables that keep a <see cref="ServerProcess"/>'s files inside it.</summary>
+internal sealed class ServerEnvironment : IDisposable
 {
     public const string ValidConfig = """
         ports = [ 5280, 5281 ]
