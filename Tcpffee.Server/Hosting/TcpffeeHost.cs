@@ -18,6 +18,9 @@ internal static class TcpffeeHost
     /// <summary>Extra time the host gives hosted services beyond <c>shutdown_timeout</c>, to save state after draining.</summary>
     private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
 
+    /// <summary>The exit code after a hosted service failed and stopped the host.</summary>
+    public const int FaultExitCode = 1;
+
     public static string Version { get; } =
         typeof(TcpffeeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -36,11 +39,19 @@ internal static class TcpffeeHost
 
         // Resolved before the run: RunAsync disposes the host's services when it returns.
         var exitCode = app.Services.GetRequiredService<ProcessExitCode>();
+        var backgroundServices = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         try
         {
             await app.RunAsync(cancellation).ConfigureAwait(false);
 
-            // Zero, unless a part of the host asked for a restart (a faulted Raft log exits with 3).
+            // The host logs a background service that failed and stops (BackgroundServiceExceptionBehavior.StopHost),
+            // but returns as from a clean stop; without this the process would exit 0 and a supervisor would not restart it.
+            if (backgroundServices.Any(s => s.ExecuteTask is { IsFaulted: true }))
+            {
+                exitCode.Request(FaultExitCode);
+            }
+
+            // Zero, unless a part of the host asked for a restart (a faulted Raft log exits with 3, a failed service with 1).
             return exitCode.Value;
         }
         catch (InvalidOperationException ex) when (!cancellation.IsCancellationRequested)

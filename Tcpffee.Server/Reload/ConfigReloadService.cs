@@ -97,7 +97,19 @@ internal sealed partial class ConfigReloadService : BackgroundService
         await _gate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            await ReloadAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                await ReloadAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellation.IsCancellationRequested)
+            {
+                // A fault here must not end the reload loop, and with it the host: the reload fails, the proxy runs on.
+                // It may have come after a part of the new configuration took effect, so it is not called a refusal.
+                LogFailed(ex, _environment.ConfigPath);
+                _metrics.Reloaded(applied: false);
+                LastResult = new ReloadResult(_time.GetUtcNow(), false, $"the reload failed: {ex.Message}", [ex.Message]);
+            }
+
             return LastResult!;
         }
         finally
@@ -123,6 +135,13 @@ internal sealed partial class ConfigReloadService : BackgroundService
             }
 
             Refuse($"{ex.Errors.Count} mistake(s) in {path}", [.. ex.Errors.Select(e => e.ToString())]);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing has changed yet, so the previous configuration is still whole.
+            LogLoaderFailed(ex, path);
+            Refuse($"the configuration could not be read: {ex.Message}", [ex.Message]);
             return;
         }
 
@@ -179,6 +198,12 @@ internal sealed partial class ConfigReloadService : BackgroundService
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Setting} changed, but it takes effect only after a restart")]
     private partial void LogNeedsRestart(string setting);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Reading {Path} failed")]
+    private partial void LogLoaderFailed(Exception exception, string path);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Error, Message = "Reload of {Path} failed; a part of it may have taken effect")]
+    private partial void LogFailed(Exception exception, string path);
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Reloaded {Path}: {Summary}")]
     private partial void LogApplied(string path, string summary);

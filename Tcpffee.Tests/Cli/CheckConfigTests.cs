@@ -70,6 +70,26 @@ public sealed class CheckConfigTests : IDisposable
         Assert.Equal("", result.StandardOutput);
     }
 
+    [Theory]
+    [InlineData("x = ", "[", 2, 37)]
+    [InlineData("x = ", "{a = ", 2, 165)]
+    [InlineData("", "[", 2, 35)]
+    public async Task CheckConfig_NestedTooDeep_ExitsOneAndPrintsThePositionWithoutAStackTrace(string prefix, string open, int line, int column)
+    {
+        var path = _environment.Directory.WriteFile("deep.toml", "ports = [ 5280 ]\n" + prefix + string.Concat(Enumerable.Repeat(open, 100_000)));
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(
+            [
+                $"{path}:{line}:{column}: arrays and inline tables nest deeper than 32 levels",
+                "1 error; the configuration was not loaded",
+            ],
+            Lines(result.StandardError));
+        Assert.Equal("", result.StandardOutput);
+    }
+
     [Fact]
     public async Task CheckConfig_MissingFile_ExitsOneNamingThePath()
     {

@@ -86,4 +86,33 @@ public sealed class ReloadBrokenConfigTests
         await using var fresh = await TestClient.ConnectAsync(old, 3);
         await fresh.RoundTripAsync("after the broken reload, on a new connection");
     }
+
+    [Theory]
+    [InlineData("arrays", "[", "]")]
+    [InlineData("inline tables", "{a = ", "}")]
+    public async Task Reload_NestedTooDeep_IsRefusedKeepsProxyingAndStillExitsZeroOnSigTerm(string shape, string open, string close)
+    {
+        await using var echo = TestBackend.Echo();
+        await using var proxy = await ServerProcess.StartWithConfigAsync(
+            2, p => TestConfig.TomlHeader(p[0], shutdownTimeout: TestConfig.ShortShutdownTimeout) + $"ports = [ {p[1]} ]\n[groups.0.portmap]\n{p[1]} = \"{echo.EndPoint}\"\n");
+        var port = proxy.Ports[1];
+        var mark = proxy.Mark();
+
+        // Line 1 holds the value; the first bracket past the bound is the 33rd.
+        var deep = "x = " + string.Concat(Enumerable.Repeat(open, 10_000)) + "1" + string.Concat(Enumerable.Repeat(close, 10_000)) + "\n";
+        var outcome = await proxy.ReloadExpectingRefusalAsync(deep + File.ReadAllText(proxy.ConfigPath));
+
+        Assert.EndsWith(
+            $"Reload of {proxy.ConfigPath} refused: 1 mistake(s) in {proxy.ConfigPath}; still running on the previous configuration", outcome, StringComparison.Ordinal);
+        var column = 5 + (32 * open.Length);
+        Assert.Contains(
+            proxy.LinesSince(mark),
+            l => l.EndsWith($"[5002] {proxy.ConfigPath}:1:{column}: arrays and inline tables nest deeper than 32 levels", StringComparison.Ordinal));
+        Assert.False(proxy.Process.HasExited, $"{shape}: the proxy stopped on the reload:\n{proxy.Describe()}");
+        await using var client = await TestClient.ConnectAsync(port, 2);
+        await client.RoundTripAsync("after the refused reload");
+
+        await proxy.SignalAsync("TERM");
+        Assert.Equal(0, await proxy.WaitForExitAsync());
+    }
 }

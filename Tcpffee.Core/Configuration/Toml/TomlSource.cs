@@ -29,8 +29,27 @@ internal sealed class TomlSource
     /// <summary>Parses <paramref name="text"/>; on syntax errors returns null and adds every one of them to <paramref name="errors"/>.</summary>
     public static TomlSource? Parse(string text, string path, List<ConfigError> errors)
     {
+        // Deep input never reaches the parsers, which recurse once per level.
+        var before = errors.Count;
+        TomlNesting.Check(text, path, errors);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
         // The syntax parser runs first because the serializer silently merges a table defined twice.
-        var document = SyntaxParser.Parse(text, path, validate: true);
+        DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, path, validate: true);
+        }
+        catch (TomlException ex)
+        {
+            // Tomlyn throws, rather than reports, when it hits its own limits (such as its depth limit).
+            errors.Add(Error(path, ex));
+            return null;
+        }
+
         if (document.HasErrors)
         {
             foreach (var diagnostic in document.Diagnostics)
@@ -53,7 +72,7 @@ internal sealed class TomlSource
         }
         catch (TomlException ex)
         {
-            errors.Add(new ConfigError(path, ex.Line ?? 1, ex.Column ?? 1, ex.Message.Trim()));
+            errors.Add(Error(path, ex));
             return null;
         }
 
@@ -110,6 +129,19 @@ internal sealed class TomlSource
         }
 
         return null;
+    }
+
+    private static ConfigError Error(string path, TomlException ex)
+    {
+        // The message starts with "path(line,column) : error : " when Tomlyn knows the position; the error prints its own.
+        var message = ex.Message.Trim();
+        var marker = message.IndexOf(" : error : ", StringComparison.Ordinal);
+        if (marker >= 0 && message.StartsWith(path + "(", StringComparison.Ordinal))
+        {
+            message = message[(marker + " : error : ".Length)..];
+        }
+
+        return new ConfigError(path, ex.Line ?? 1, ex.Column ?? 1, message);
     }
 
     private static string KeyText(KeySyntax key)
