@@ -114,7 +114,7 @@ internal sealed record TcpffeeEnvironment
             StickTableSavePath = Path("TCPFFEE_STICK_TABLE_SAVE_PATH", DefaultStickTableSavePath),
             DataDir = Path("TCPFFEE_DATA_DIR", DefaultDataDir),
             NodeMac = nodeMac,
-            ApiToken = string.IsNullOrEmpty(Get("TCPFFEE_API_TOKEN")) ? null : Get("TCPFFEE_API_TOKEN"),
+            ApiToken = ReadApiToken(Get("TCPFFEE_API_TOKEN"), errors),
             KeyType = keyType,
             SliceStart = start ?? 0,
             SliceEnd = end ?? 0,
@@ -122,6 +122,34 @@ internal sealed record TcpffeeEnvironment
         };
 
         return errors.Count == 0 ? environment : throw new ConfigException(errors);
+    }
+
+    /// <summary>
+    /// The token as set, or null when the variable is unset. Empty would quietly mean "no token" (loopback clients only),
+    /// and surrounding whitespace could never match, since the bearer token is read trimmed; both are mistakes, reported
+    /// without the value, which is a secret.
+    /// </summary>
+    private static string? ReadApiToken(string? token, List<ConfigError> errors)
+    {
+        const string name = "TCPFFEE_API_TOKEN";
+        if (token is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            errors.Add(ConfigError.Unplaced(name, "is set but empty; give it a token, or unset it to allow only loopback clients on the admin routes"));
+            return null;
+        }
+
+        if (token.Trim().Length != token.Length)
+        {
+            errors.Add(ConfigError.Unplaced(name, "has leading or trailing whitespace, which no bearer token can match; remove it"));
+            return null;
+        }
+
+        return token;
     }
 
     private static int? ReadOffset(string name, Func<string, string?> get, List<ConfigError> errors)

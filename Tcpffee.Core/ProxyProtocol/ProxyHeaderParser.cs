@@ -90,7 +90,12 @@ internal static class ProxyHeaderParser
         var versionCommand = start[12];
         var family = start[13];
         var payload = BinaryPrimitives.ReadUInt16BigEndian(start[14..]);
-        if ((versionCommand >> 4) != 2 || (versionCommand & 0x0F) > 1 || 16 + payload > MaxV2Length)
+
+        // Version 2; command LOCAL (0x0) or PROXY (0x1); family UNSPEC, INET, INET6 or UNIX (0x0-0x3); transport UNSPEC,
+        // STREAM or DGRAM (0x0-0x2). The specification says other values must be rejected as invalid, whatever the command,
+        // and they are refused from the 16 fixed bytes alone, as an oversized length is.
+        if ((versionCommand >> 4) != 2 || (versionCommand & 0x0F) > 1 || (family >> 4) > 3 || (family & 0x0F) > 2
+            || 16 + payload > MaxV2Length)
         {
             return ProxyHeaderStatus.Invalid;
         }
@@ -106,8 +111,9 @@ internal static class ProxyHeaderParser
         var transport = family & 0x0F;
         if (isLocal || addressLength == 0 || transport != 1)
         {
-            // LOCAL (a health check of the sender, say), or a family this proxy does not forward: the header is
-            // consumed and skipped, with the connection's own addresses kept. TLVs after the addresses are skipped too.
+            // LOCAL (a health check of the sender, say), or a defined family and transport other than TCP over IPv4 or
+            // IPv6 (UNSPEC, UNIX, DGRAM): the header is consumed and skipped, with the connection's own addresses kept, as
+            // the specification's fallback to UNSPEC and HAProxy do. TLVs after the addresses are skipped too.
             return ProxyHeaderStatus.Complete;
         }
 

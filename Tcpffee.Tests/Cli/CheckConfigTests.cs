@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reflection;
 using Tcpffee.Cli;
 using Tcpffee.Tests.Common;
@@ -153,6 +154,41 @@ public sealed class CheckConfigTests : IDisposable
             ],
             Lines(result.StandardError));
         Assert.Equal("", result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData("", "TCPFFEE_API_TOKEN: is set but empty")]
+    [InlineData("   ", "TCPFFEE_API_TOKEN: is set but empty")]
+    [InlineData(" s3cret\n", "TCPFFEE_API_TOKEN: has leading or trailing whitespace")]
+    public async Task CheckConfig_BadApiToken_ExitsOneNamingIt(string token, string expected)
+    {
+        var path = _environment.Directory.WriteFile("good.toml", ServerEnvironment.ValidConfig);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables(("TCPFFEE_API_TOKEN", token)));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = Lines(result.StandardError);
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith(expected, lines[0], StringComparison.Ordinal);
+        Assert.Equal("1 error; the configuration was not loaded", lines[1]);
+        Assert.DoesNotContain("s3cret", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData("", "TCPFFEE_API_TOKEN: is set but empty")]
+    [InlineData("s3cret ", "TCPFFEE_API_TOKEN: has leading or trailing whitespace")]
+    public async Task Run_BadApiToken_ExitsOneWithoutStarting(string token, string expected)
+    {
+        // Free ports rather than ValidConfig's fixed ones: a proxy that wrongly starts must not take a port another test uses.
+        var path = _environment.Directory.WriteFile("good.toml", TestConfig.Toml(FreePorts.Next(), [new TestGroup(0, new IPEndPoint(IPAddress.Loopback, FreePorts.Next()))]));
+
+        var result = await ServerProcess.RunAsync(["--config", path], _environment.Variables(("TCPFFEE_API_TOKEN", token)));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(Lines(result.StandardError), l => l.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(_environment.PidPath), "a PID file was written: the proxy started");
     }
 
     [Fact]

@@ -232,10 +232,38 @@ public sealed class TcpffeeEnvironmentTests
         Assert.Equal("s3cret", Read(("TCPFFEE_API_TOKEN", "s3cret")).ApiToken);
     }
 
-    [Fact]
-    public void Read_EmptyApiToken_MeansNoToken()
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public void Read_EmptyApiToken_IsRejected(string value)
     {
-        Assert.Null(Read(("TCPFFEE_API_TOKEN", "")).ApiToken);
+        // Set but empty would otherwise mean no token at all: the admin routes quietly open to loopback clients only.
+        var error = Assert.Single(Errors(("TCPFFEE_API_TOKEN", value)));
+
+        Assert.Equal("TCPFFEE_API_TOKEN", error.Source);
+        Assert.Equal("is set but empty; give it a token, or unset it to allow only loopback clients on the admin routes", error.Message);
+    }
+
+    [Theory]
+    [InlineData(" s3cret")]
+    [InlineData("s3cret ")]
+    [InlineData("s3cret\n")]
+    [InlineData("\ts3cret\r\n")]
+    public void Read_ApiTokenWithSurroundingWhitespace_IsRejectedWithoutShowingIt(string value)
+    {
+        // A bearer token is read without surrounding whitespace, so such a token could never match.
+        var error = Assert.Single(Errors(("TCPFFEE_API_TOKEN", value)));
+
+        Assert.Equal("TCPFFEE_API_TOKEN", error.Source);
+        Assert.Equal("has leading or trailing whitespace, which no bearer token can match; remove it", error.Message);
+        Assert.DoesNotContain("s3cret", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ApiTokenWithInnerSpace_IsKept()
+    {
+        Assert.Equal("s3 cret", Read(("TCPFFEE_API_TOKEN", "s3 cret")).ApiToken);
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed class AcceptProxyRejectionTests
         { "v2 with version 1", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("11 11 000C CB007107 C633640A 9C40 01BB")) },
         { "v2 longer than 4096 bytes", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("21 11 1000"), new byte[4096]) },
         { "v2 with short addresses", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("21 11 0004 CB007107")) },
+        { "v2 with an undefined family (0x4)", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("21 41 000C CB007107 C633640A 9C40 01BB")) },
+        { "v2 with an undefined transport (0x3)", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("21 13 000C CB007107 C633640A 9C40 01BB")) },
+        { "v2 LOCAL with an undefined family (0xF)", HeaderBytes.Concat(HeaderBytes.Signature, HeaderBytes.Hex("20 F1 0000")) },
     };
 
     /// <summary>Trusts loopback; headers must arrive within 0.3 s.</summary>

@@ -46,6 +46,18 @@ public sealed class ProxyHeaderParserV2Tests
         { "oversized: the largest length field", Sig + " 21 11 FFFF" },
     };
 
+    /// <summary>Every address family nibble the specification leaves undefined (0x4 to 0xF), with each command.</summary>
+    public static TheoryData<byte, byte> UndefinedFamilies => Rows(Enumerable.Range(0x4, 12).Select(family => (byte)((family << 4) | 0x1)));
+
+    /// <summary>Every transport nibble the specification leaves undefined (0x3 to 0xF), with each command.</summary>
+    public static TheoryData<byte, byte> UndefinedTransports => Rows(Enumerable.Range(0x3, 13).Select(transport => (byte)(0x10 | transport)));
+
+    /// <summary>Every version nibble but 2, with the PROXY command.</summary>
+    public static TheoryData<byte> OtherVersions => [.. Enumerable.Range(0, 16).Where(v => v != 2).Select(v => (byte)((v << 4) | 0x1))];
+
+    /// <summary>Every command nibble but LOCAL (0x0) and PROXY (0x1).</summary>
+    public static TheoryData<byte> UndefinedCommands => [.. Enumerable.Range(2, 14).Select(c => (byte)(0x20 | c))];
+
     [Fact]
     public void TryParse_ProxyTcp4_CompleteWithAddressesAnd28Bytes()
     {
@@ -93,8 +105,10 @@ public sealed class ProxyHeaderParserV2Tests
     [InlineData("PROXY with the UNSPEC family", Sig + " 21 00 0000", 16)]
     [InlineData("PROXY with the UNSPEC family and a body", Sig + " 21 00 0004 DEADBEEF", 20)]
     [InlineData("PROXY over UDP (DGRAM) IPv4", Sig + " 21 12 000C C0A80001 C0A8000B DC04 01BB", 28)]
-    [InlineData("PROXY with an unknown transport", Sig + " 21 10 000C C0A80001 C0A8000B DC04 01BB", 28)]
-    [InlineData("PROXY with an unknown family", Sig + " 21 41 000C C0A80001 C0A8000B DC04 01BB", 28)]
+    [InlineData("PROXY over UDP (DGRAM) IPv6", Sig + " 21 22 0024 20010DB8000000000000000000000001 20010DB8000000000000000000000002 DC04 01BB", 52)]
+    [InlineData("PROXY with IPv4 and the UNSPEC transport", Sig + " 21 10 000C C0A80001 C0A8000B DC04 01BB", 28)]
+    [InlineData("PROXY with the UNSPEC family and the STREAM transport", Sig + " 21 01 0000", 16)]
+    [InlineData("PROXY over UNIX DGRAM, body cut short", Sig + " 21 32 0004 DEADBEEF", 20)]
     public void TryParse_LocalOrUnsupportedFamily_UnknownWithHeaderConsumed(string what, string hex, int expectedLength)
     {
         var bytes = HeaderBytes.Concat(HeaderBytes.Hex(hex), Payload);
@@ -133,6 +147,44 @@ public sealed class ProxyHeaderParserV2Tests
 
         Assert.True(status == ProxyHeaderStatus.Invalid, $"{mistake}: expected Invalid, got {status}");
         Assert.Null(header.Source);
+    }
+
+    [Theory]
+    [MemberData(nameof(UndefinedFamilies))]
+    [MemberData(nameof(UndefinedTransports))]
+    public void TryParse_UndefinedFamilyOrTransport_Invalid(byte versionCommand, byte family)
+    {
+        // The specification: other values "must not be emitted in version 2 of this protocol and must be rejected as
+        // invalid by receivers", whatever the command. The body is a well-formed IPv4 block, so only the byte differs.
+        var bytes = HeaderBytes.Concat(HeaderBytes.V2(versionCommand, family, HeaderBytes.Hex("C0A80001 C0A8000B DC04 01BB")), Payload);
+
+        var status = ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(bytes), out var header, out var length);
+
+        Assert.True(status == ProxyHeaderStatus.Invalid, $"command byte 0x{versionCommand:X2}, family byte 0x{family:X2}: {status}");
+        Assert.Equal(0, length);
+        Assert.Same(ProxyHeader.Unknown, header);
+    }
+
+    [Theory]
+    [MemberData(nameof(UndefinedFamilies))]
+    [MemberData(nameof(UndefinedTransports))]
+    public void TryParse_UndefinedFamilyOrTransportWithOnlyTheFixedPart_InvalidWithoutWaiting(byte versionCommand, byte family)
+    {
+        // The 16 fixed bytes are enough to refuse: there is no point waiting for the body of a header that cannot be valid.
+        var bytes = HeaderBytes.Concat(HeaderBytes.Signature, [versionCommand, family, 0x00, 0x0C]);
+
+        Assert.Equal(ProxyHeaderStatus.Invalid, ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(bytes), out _, out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherVersions))]
+    [MemberData(nameof(UndefinedCommands))]
+    public void TryParse_OtherVersionOrUndefinedCommand_InvalidFromTheFixedPart(byte versionCommand)
+    {
+        var whole = HeaderBytes.V2(versionCommand, 0x11, HeaderBytes.Hex("C0A80001 C0A8000B DC04 01BB"));
+
+        Assert.Equal(ProxyHeaderStatus.Invalid, ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(HeaderBytes.Concat(whole, Payload)), out _, out _));
+        Assert.Equal(ProxyHeaderStatus.Invalid, ProxyHeaderParser.TryParse(new ReadOnlySequence<byte>(whole, 0, 16), out _, out _));
     }
 
     [Theory]
@@ -258,5 +310,20 @@ public sealed class ProxyHeaderParserV2Tests
         Assert.Equal(52, length);
         Assert.Equal(source, header.Source);
         Assert.Equal(destination, header.Destination);
+    }
+
+    /// <summary>Each family byte of <paramref name="families"/> under both commands, LOCAL (0x20) and PROXY (0x21).</summary>
+    private static TheoryData<byte, byte> Rows(IEnumerable<byte> families)
+    {
+        var rows = new TheoryData<byte, byte>();
+        foreach (byte command in new[] { 0x20, 0x21 })
+        {
+            foreach (var family in families)
+            {
+                rows.Add(command, family);
+            }
+        }
+
+        return rows;
     }
 }
