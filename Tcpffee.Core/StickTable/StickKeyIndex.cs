@@ -36,9 +36,10 @@ internal sealed class StickKeyIndex<TNode, TByKey, TInGroup>(Func<TNode, int> gr
     /// <summary>Puts a node in the index of its current group.</summary>
     public void Join(TNode node)
     {
-        if (!_groups.TryGetValue(groupOf(node), out var group))
+        int groupId = groupOf(node);
+        if (!_groups.TryGetValue(groupId, out var group))
         {
-            _groups[groupOf(node)] = group = new();
+            _groups[groupId] = group = new();
         }
 
         group.Add(node);
