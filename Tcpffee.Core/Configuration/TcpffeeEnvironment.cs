@@ -39,6 +39,9 @@ internal sealed record TcpffeeEnvironment
     /// <summary>env_logger-style directives from <c>TCPFFEE_LOG</c>, else <c>RUST_LOG</c>.</summary>
     public LogDirectives Log { get; init; } = LogDirectives.Empty;
 
+    /// <summary>From <c>TCPFFEE_LOG_FORMAT</c>: text lines, or one JSON object per line.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
     /// <summary>Reads the process environment; throws <see cref="ConfigException"/> listing every bad variable.</summary>
     public static TcpffeeEnvironment FromProcess()
     {
@@ -106,6 +109,19 @@ internal sealed record TcpffeeEnvironment
             errors.Add(ConfigError.Unplaced(logName, logError));
         }
 
+        var logFormat = LogFormat.Text;
+        switch (Get("TCPFFEE_LOG_FORMAT")?.ToUpperInvariant())
+        {
+            case null or "TEXT":
+                break;
+            case "JSON":
+                logFormat = LogFormat.Json;
+                break;
+            default:
+                errors.Add(ConfigError.Unplaced("TCPFFEE_LOG_FORMAT", $"must be text or json, got '{Get("TCPFFEE_LOG_FORMAT")}'"));
+                break;
+        }
+
         var environment = new TcpffeeEnvironment
         {
             ConfigPath = Path("TCPFFEE_CONFIG_PATH", DefaultConfigPath),
@@ -119,6 +135,7 @@ internal sealed record TcpffeeEnvironment
             SliceStart = start ?? 0,
             SliceEnd = end ?? 0,
             Log = log,
+            LogFormat = logFormat,
         };
 
         return errors.Count == 0 ? environment : throw new ConfigException(errors);

@@ -1,9 +1,11 @@
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tcpffee.Api;
 using Tcpffee.Cli;
 using Tcpffee.Cluster;
+using Tcpffee.Configuration;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Listeners;
@@ -65,6 +67,31 @@ internal static class TcpffeeHost
         }
     }
 
+    /// <summary>
+    /// Text lines, or the framework's JSON formatter with the messages' fields under <c>State</c>. Added after
+    /// <c>UseSystemd</c>: under systemd, text takes the journal's formatter (priority prefixes), but JSON stays JSON.
+    /// </summary>
+    private static void AddConsoleLog(ILoggingBuilder logging, LogFormat format)
+    {
+        if (format == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+                o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+            return;
+        }
+
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+    }
+
     /// <summary>Builds the application; <paramref name="configure"/> lets the demo add its own services.</summary>
     public static WebApplication Build(StartupSettings settings, Action<WebApplicationBuilder>? configure)
     {
@@ -87,13 +114,8 @@ internal static class TcpffeeHost
 
         // Logging__LogLevel__* variables must win over TCPFFEE_LOG, so they are read again last.
         builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
         builder.Host.UseSystemd();
+        AddConsoleLog(builder.Logging, environment.LogFormat);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout + ShutdownMargin);
 
         builder.WebHost.UseSockets(ConfigureSockets);

@@ -293,6 +293,27 @@ public sealed class TcpffeeEnvironmentTests
         Assert.StartsWith("'x=bogus' is not a directive", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("text", false)]
+    [InlineData("json", true)]
+    [InlineData("JSON", true)]
+    public void Read_LogFormat_IsTextUnlessJson(string? value, bool json)
+    {
+        var environment = value is null ? Read() : Read(("TCPFFEE_LOG_FORMAT", value));
+
+        Assert.Equal(json ? LogFormat.Json : LogFormat.Text, environment.LogFormat);
+    }
+
+    [Fact]
+    public void Read_UnknownLogFormat_IsRejected()
+    {
+        var error = Assert.Single(Errors(("TCPFFEE_LOG_FORMAT", "logfmt")));
+
+        Assert.Equal("TCPFFEE_LOG_FORMAT", error.Source);
+        Assert.Equal("must be text or json, got 'logfmt'", error.Message);
+    }
+
     [Fact]
     public void Read_RustLogWithoutTcpffeeLog_IsUsed()
     {
