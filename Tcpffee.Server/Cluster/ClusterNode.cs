@@ -10,6 +10,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         ClusterMetrics metrics, ILoggerFactory loggers)
     {
         Topology = topology;
+        DataDisk = new DataDiskWatchdog(environment.DataDir, time);
         var sockets = config.RaftSockets;
         StickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
         StickGroup = new RaftGroup(
@@ -22,6 +23,9 @@ internal sealed class ClusterNode : IAsyncDisposable
     }
 
     public ClusterTopology Topology { get; }
+
+    /// <summary>The disk under both groups' logs.</summary>
+    public DataDiskWatchdog DataDisk { get; }
 
     public StickReplica StickReplica { get; }
 

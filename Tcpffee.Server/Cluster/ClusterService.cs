@@ -4,7 +4,8 @@ namespace Tcpffee.Cluster;
 
 /// <summary>
 /// Starts both Raft groups before the listeners open, runs the stick table's once-a-second work, and watches the
-/// write-ahead logs: a faulted log cannot recover in place, so the process exits with code 3 for its supervisor.
+/// write-ahead logs and their disk: a faulted log cannot recover in place, and a full disk would kill the process in
+/// the middle of a log write, so in both cases the process exits with code 3 for its supervisor.
 /// </summary>
 internal sealed partial class ClusterService(
     ClusterNode node, TimeProvider time, ProcessExitCode exitCode, IHostApplicationLifetime lifetime, ILogger<ClusterService> logger) : IHostedService, IDisposable
@@ -23,6 +24,7 @@ internal sealed partial class ClusterService(
             _work.Add(WatchAsync(group, _stopping.Token));
         }
 
+        _work.Add(WatchDiskAsync(_stopping.Token));
         LogStarted(node.Topology.SelfIndex, node.Topology.Self.Host, node.Topology.Peers.Length);
         _work.Add(node.StickTable.RunAsync(time, _stopping.Token));
         _work.Add(node.Health.RunAsync(_stopping.Token));
@@ -47,6 +49,17 @@ internal sealed partial class ClusterService(
         exitCode.Request(WalFaultExitCode);
         lifetime.StopApplication();
     }
+
+    private async Task WatchDiskAsync(CancellationToken cancellation)
+    {
+        var free = await node.DataDisk.WaitForShortageAsync(cancellation).ConfigureAwait(false);
+        LogDataDiskFull(free / 1024, DataDiskWatchdog.ReserveBytes >> 20);
+        exitCode.Request(WalFaultExitCode);
+        lifetime.StopApplication();
+    }
+
+    [LoggerMessage(EventId = 72, Level = LogLevel.Critical, Message = "The Raft data directory's disk has {FreeKiB} KiB free, less than the {ReserveMiB} MiB the write-ahead logs need; exiting with code 3 before a log write fails; free some space, and a restart brings the node back on its data")]
+    private partial void LogDataDiskFull(long freeKiB, long reserveMiB);
 
     [LoggerMessage(EventId = 67, Level = LogLevel.Information, Message = "Cluster node {Index} ({Host}) of {Count} started")]
     private partial void LogStarted(int index, string host, int count);

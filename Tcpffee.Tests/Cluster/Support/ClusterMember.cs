@@ -17,9 +17,10 @@ internal sealed class ClusterMember : IAsyncDisposable
     private readonly List<ServerProcess> _past = [];
     private readonly string? _log;
 
-    internal ClusterMember(int index, ClusterPorts ports, string directory, string configPath, string? log = null)
+    internal ClusterMember(int index, ClusterPorts ports, string directory, string configPath, string? log = null, int? groupId = null)
     {
         _log = log;
+        GroupId = groupId;
         Index = index;
         Ports = ports;
         Address = ClusterPorts.NodeAddress(index);
@@ -44,6 +45,12 @@ internal sealed class ClusterMember : IAsyncDisposable
     public ClusterPorts Ports { get; }
 
     public string Directory { get; }
+
+    /// <summary>Where the node keeps its Raft logs and snapshots (<c>TCPFFEE_DATA_DIR</c>).</summary>
+    public string DataDirectory => Path.Combine(Directory, "data");
+
+    /// <summary>The group id the process runs with, when it has one of its own (see <see cref="NetworkCut"/>).</summary>
+    public int? GroupId { get; }
 
     public string ConfigPath { get; }
 
@@ -75,7 +82,7 @@ internal sealed class ClusterMember : IAsyncDisposable
     {
         ["TCPFFEE_NODE_MAC"] = mac ?? Mac,
         ["TCPFFEE_CONFIG_PATH"] = ConfigPath,
-        ["TCPFFEE_DATA_DIR"] = Path.Combine(Directory, "data"),
+        ["TCPFFEE_DATA_DIR"] = DataDirectory,
         ["TCPFFEE_PID_PATH"] = Path.Combine(Directory, "tcpffee.pid"),
         ["TCPFFEE_HEALTHCHECK_SAVE_PATH"] = Path.Combine(Directory, "healthcheck_state"),
         ["TCPFFEE_STICK_TABLE_SAVE_PATH"] = Path.Combine(Directory, "stick_table"),
@@ -95,7 +102,9 @@ internal sealed class ClusterMember : IAsyncDisposable
             _past.Add(Current);
         }
 
-        Current = ServerProcess.Start([], Environment());
+        // setpriv execs the server, so the PID, the signals and the exit code stay the server's.
+        Current = ServerProcess.Start(
+            [], Environment(), GroupId is { } gid ? ["setpriv", string.Create(CultureInfo.InvariantCulture, $"--regid={gid}"), "--clear-groups"] : null);
     }
 
     /// <summary>Waits for the "started" line; throws <see cref="InvalidOperationException"/> if the process exits first.</summary>

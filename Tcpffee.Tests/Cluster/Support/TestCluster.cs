@@ -17,6 +17,12 @@ internal sealed record ClusterOptions
     /// <summary>TCPFFEE_LOG for every node (env_logger directives), e.g. <c>info,Tcpffee.Proxy=debug</c> to see every routing decision.</summary>
     public string? Log { get; init; }
 
+    /// <summary>Each node runs with a group id of its own, so that a <see cref="NetworkCut"/> can tell its packets apart.</summary>
+    public bool Cuttable { get; init; }
+
+    /// <summary>When set, each node's data directory is a tmpfs of this many bytes, which a test can fill.</summary>
+    public long? DataDiskBytes { get; init; }
+
     /// <summary>TOML appended to one node's config, given the node's index and the backends (health checks that differ per node).</summary>
     public Func<int, IReadOnlyList<NamedBackend>, string>? Extra { get; init; }
 }
@@ -32,6 +38,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private const int FirstClient = 50;
     private readonly List<NamedBackend> _backends;
     private readonly ClusterOptions _options;
+    private readonly List<string> _mounted = [];
     private int _nextClient = FirstClient;
 
     private TestCluster(ClusterOptions options, List<NamedBackend> backends, ClusterPorts ports)
@@ -45,9 +52,12 @@ internal sealed class TestCluster : IAsyncDisposable
             var directory = System.IO.Directory.CreateDirectory(Directory.Combine($"node{i + 1}")).FullName;
             var config = Path.Combine(directory, "tcpffee.toml");
             File.WriteAllText(config, Config(i));
-            return new ClusterMember(i, ports, directory, config, options.Log);
+            return new ClusterMember(i, ports, directory, config, options.Log, options.Cuttable ? FirstGroupId + i : null);
         })];
     }
+
+    /// <summary>The group id of node 1 of a cuttable cluster; the others follow. Cluster tests run one at a time.</summary>
+    public const int FirstGroupId = 64_200;
 
     public ClusterPorts Ports { get; }
 
@@ -89,6 +99,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
             try
             {
+                await cluster.MountDataDisksAsync();
                 foreach (var member in cluster.Members)
                 {
                     member.Start();
@@ -255,6 +266,22 @@ internal sealed class TestCluster : IAsyncDisposable
     private bool LostPortRace() =>
         Members.Any(m => m.WasStarted && (m.Process.StandardError + m.Process.StandardOutput).Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
+    private async Task MountDataDisksAsync()
+    {
+        if (_options.DataDiskBytes is not { } bytes)
+        {
+            return;
+        }
+
+        foreach (var member in Members)
+        {
+            System.IO.Directory.CreateDirectory(member.DataDirectory);
+            await Command.CheckAsync(
+                "mount", "-t", "tmpfs", "-o", string.Create(CultureInfo.InvariantCulture, $"size={bytes}"), "tcpffee-test", member.DataDirectory);
+            _mounted.Add(member.DataDirectory);
+        }
+    }
+
     private async Task DisposeNodesAsync()
     {
         foreach (var member in Members)
@@ -262,6 +289,13 @@ internal sealed class TestCluster : IAsyncDisposable
             await member.DisposeAsync();
         }
 
+        // The processes are gone, so nothing holds the disks any more.
+        foreach (var mount in _mounted)
+        {
+            await Command.RunAsync("umount", [mount]);
+        }
+
+        _mounted.Clear();
         Directory.Dispose();
     }
 }

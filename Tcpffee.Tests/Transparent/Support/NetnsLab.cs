@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using Tcpffee.Tests.Common;
 using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.Transparent.Support;

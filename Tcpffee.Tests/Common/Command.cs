@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Runtime.Versioning;
-using Tcpffee.Tests.Common;
 
-namespace Tcpffee.Tests.Transparent.Support;
+namespace Tcpffee.Tests.Common;
 
 /// <summary>Short commands (<c>ip</c>, <c>nft</c>, <c>sh</c>…) run to completion with both outputs captured.</summary>
-[SupportedOSPlatform("linux")]
 internal static class Command
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
@@ -16,7 +13,12 @@ internal static class Command
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/sbin").Append("/sbin")
             .Select(d => Path.Combine(d, name))
-            .Any(p => File.Exists(p) && (File.GetUnixFileMode(p) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+            .Any(IsExecutable);
+
+    private static bool IsExecutable(string path) =>
+        !OperatingSystem.IsWindows()
+        && File.Exists(path)
+        && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     /// <summary>
     /// Runs <paramref name="file"/> and returns its exit code and outputs; <paramref name="input"/> goes to its standard input,
