@@ -59,6 +59,15 @@ internal sealed class HealthReplica(int nodes) : IReplicatedState
         }
     }
 
+    /// <summary>The identity of every check some proxy has reported, in ordinal order.</summary>
+    public IReadOnlyList<string> Checks()
+    {
+        lock (_lock)
+        {
+            return [.. _checks.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
     public IReadOnlyDictionary<int, GroupStatus> Overrides()
     {
         lock (_lock)

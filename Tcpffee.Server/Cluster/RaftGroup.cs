@@ -15,12 +15,8 @@ namespace Tcpffee.Cluster;
 /// </summary>
 internal sealed partial class RaftGroup : IAsyncDisposable
 {
-    /// <summary>Entries between snapshots: rare, because of the WAL fault in dotNext 6.12.0 (see the README).</summary>
-    private const long SnapshotEvery = 1_000_000;
-
     private readonly ClusterTopology _topology;
     private readonly IReplicatedState _state;
-    private readonly ReplicatedStateMachine _machine;
     private RaftCluster? _cluster;
     private readonly ProposalServer _proposals;
     private readonly ProposalConnectionPool _pool = new();
@@ -28,10 +24,10 @@ internal sealed partial class RaftGroup : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ClusterMetrics _metrics;
     private readonly ILogger _logger;
-    private WriteAheadLog? _wal;
+    private RaftStorage? _storage;
     private readonly RaftCluster.CustomTransportConfiguration _configuration;
     private readonly PeerConnector _connector;
-    private readonly string _walPath;
+    private readonly string _directory;
 
     public RaftGroup(
         string name, ClusterTopology topology, IPEndPoint logsBind, IPEndPoint proposalsBind, IReplicatedState state,
@@ -45,10 +41,7 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         _logger = loggers.CreateLogger($"Tcpffee.Cluster.{name}");
         ProposalsPort = proposalsBind.Port;
 
-        var directory = Path.Combine(dataDir, name);
-        _walPath = Path.Combine(directory, "wal");
-        var machineDirectory = Directory.CreateDirectory(Path.Combine(directory, "sm"));
-        _machine = new ReplicatedStateMachine(machineDirectory, state, SnapshotEvery);
+        _directory = Path.Combine(dataDir, name);
 
         // Kestrel's socket transport rather than dotNext's own TCP server, so that only peers get through.
         var listeners = new PeerOnlyListenerFactory(
@@ -93,19 +86,17 @@ internal sealed partial class RaftGroup : IAsyncDisposable
 
     public long Term => _cluster?.Term ?? 0;
 
-    public long CommitIndex => _wal?.LastCommittedEntryIndex ?? 0;
+    public long CommitIndex => _storage?.Log.LastCommittedEntryIndex ?? 0;
 
-    public long AppliedIndex => _wal?.LastAppliedIndex ?? 0;
+    public long AppliedIndex => _storage?.Log.LastAppliedIndex ?? 0;
 
     /// <summary>Raised with the new leader's endpoint (or null) whenever leadership changes.</summary>
     public event Action<IPEndPoint?>? LeaderChanged;
 
     public async Task StartAsync(CancellationToken cancellation)
     {
-        // The snapshot must be loaded before the log opens: the log starts replaying from it at once.
-        await _machine.RestoreAsync(cancellation).ConfigureAwait(false);
-        _wal = new WriteAheadLog(new WriteAheadLog.Options { Location = _walPath, ChunkSize = 1024 * 1024 }, _machine);
-        _cluster = new RaftCluster(_configuration) { AuditTrail = _wal };
+        _storage = await RaftStorage.OpenAsync(_directory, _state, cancellation).ConfigureAwait(false);
+        _cluster = new RaftCluster(_configuration) { AuditTrail = _storage.Log };
         _cluster.LeaderChanged += OnLeaderChanged;
         _proposals.Start();
         await _cluster.StartAsync(cancellation).ConfigureAwait(false);
@@ -142,7 +133,7 @@ internal sealed partial class RaftGroup : IAsyncDisposable
             try
             {
                 // Returns at once while the log is healthy, and throws at once once it has faulted.
-                await _wal!.WaitForApplyAsync(_wal.LastAppliedIndex, cancellation).ConfigureAwait(false);
+                await _storage!.Log.WaitForApplyAsync(_storage.Log.LastAppliedIndex, cancellation).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellation.IsCancellationRequested && ex is not OperationCanceledException)
             {
@@ -171,12 +162,11 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         {
             await _cluster.DisposeAsync().ConfigureAwait(false);
         }
-        if (_wal is not null)
+        if (_storage is not null)
         {
-            await _wal.DisposeAsync().ConfigureAwait(false);
+            await _storage.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _machine.DisposeAsync().ConfigureAwait(false);
         _connector.Dispose();
     }
 
