@@ -6,6 +6,8 @@ connection (which waits for the stick table leader to commit the key) and for a 
 replica); the gain is the difference, per client.
 failover: SIGKILL of the stick table leader, then the time until a survivor shows a new leader and until a new
 client is served through a survivor.
+started T0: the time from T0 (seconds since the epoch, when the three processes were launched) until every node
+answers and all three name the same leader for both Raft groups.
 """
 import json, os, signal, socket, sys, time, urllib.request
 
@@ -68,9 +70,25 @@ def failover(directory, subnet):
     print(f"| {leader} | {seen:.0f} | {served:.0f} |" if seen and served else f"| {leader} | not within 10 s | |", flush=True)
 
 
+def started(t0, how):
+    nodes = [f"127.0.0.{n}" for n in (1, 2, 3)]
+    while time.time() - t0 < 30:
+        try:
+            views = [cluster(node) for node in nodes]
+            if all(all(v.values()) for v in views) and all(v == views[0] for v in views):
+                print(f"| {how} | {(time.time() - t0) * 1000:.0f} |", flush=True)
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    print(f"| {how} | not within 30 s |", flush=True)
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "first-connection":
         first_connection(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "started":
+        started(float(sys.argv[2]), sys.argv[3])
     else:
         failover(sys.argv[2], int(sys.argv[3]))
