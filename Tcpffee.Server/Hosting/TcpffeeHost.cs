@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Tcpffee.Api;
 using Tcpffee.Cli;
 using Tcpffee.Cluster;
+using Tcpffee.Dashboard;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Listeners;
@@ -144,6 +145,7 @@ internal static class TcpffeeHost
         app.Services.GetRequiredService<StateGauges>();
         app.UseTcpffeeApiDocument();
         app.MapTcpffeeApi();
+        app.MapTcpffeeDashboard();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
