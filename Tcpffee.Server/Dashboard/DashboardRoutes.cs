@@ -12,7 +12,7 @@ internal static class DashboardRoutes
 
     // The page loads nothing but its own files and talks only to its own origin; no other site may frame its buttons.
     private const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static readonly DashboardAsset[] Assets =
     [

@@ -209,7 +209,7 @@
 
   /** A small line chart of one series over the last 5 minutes, with its latest value written in the corner. */
   function chart(samples, field, format, colour, now) {
-    const width = 130, height = 30, scale = window.devicePixelRatio || 1;
+    const width = 110, height = 30, scale = window.devicePixelRatio || 1;
     const canvas = h("canvas", { width: width * scale, height: height * scale, "aria-label": field });
     canvas.style.width = width + "px";
     canvas.style.height = height + "px";
@@ -230,7 +230,8 @@
     c.fillStyle = "#333";
     c.font = "10px sans-serif";
     const latest = samples.length ? samples[samples.length - 1][field] : null;
-    c.fillText(`${latest === null ? "–" : format(latest)}  (max ${format(max)})`, 3, 10);
+    const peak = Math.max(0, ...samples.map((s) => s[field]));
+    c.fillText(latest === null ? "–" : `${format(latest)}${peak > latest ? ", peak " + format(peak) : ""}`, 3, 10);
     return canvas;
   }
 
