@@ -171,6 +171,52 @@ public sealed class DashboardPageTests
         Assert.Equal("up", await page.StateAsync(0));
     }
 
+    [Fact]
+    public async Task RefusedReload_IsInTheHeader_WithEveryErrorsLineAndColumn()
+    {
+        await using var a = NamedBackend.ForGroup(0);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.OnePort(a.EndPoint));
+        await using var page = await _browser.OpenAsync(Dashboard(proxy), "refused-reload");
+        await page.WaitAsync(p => p.TextAsync("#reload"), t => t == "No reload since start.", "no reload yet");
+
+        await File.WriteAllTextAsync(proxy.ConfigPath, "ports = [ 1 ]\nexpiration = \"soon\"\nbogus = 3\n");
+        using (var reload = await proxy.Http.PostAsync("api/v1/reload", content: null))
+        {
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        }
+
+        var header = await page.WaitAsync(p => p.TextAsync("#reload"), t => t.StartsWith("Last reload", StringComparison.Ordinal) && t.Contains("refused", StringComparison.Ordinal), "the reload was refused");
+        var errors = await page.CountAsync("#reload li");
+        Assert.True(errors >= 2, $"expected both mistakes listed, saw: {header}");
+        Assert.Contains(":2:", header, StringComparison.Ordinal);
+        Assert.Contains(":3:", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StickTableSearch_FindsAClientsEntry_AndSaysWhenThereIsNone()
+    {
+        await using var a = NamedBackend.ForGroup(0);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.OnePort(a.EndPoint));
+        for (var client = 2; client <= 4; client++)
+        {
+            await proxy.AskOnceAsync(client);
+        }
+
+        await using var page = await _browser.OpenAsync(Dashboard(proxy), "stick-search");
+        await page.WaitAsync(p => p.CountAsync("#stick tbody tr[data-key]"), n => n == 3, "the three clients' entries");
+
+        await page.TypeAsync("#stick-search", "127.0.0.3");
+        await page.ClickAsync("#stick-find");
+        await page.WaitAsync(p => p.TextAsync("#stick tbody"), t => t.StartsWith("127.0.0.3", StringComparison.Ordinal) && !t.Contains("127.0.0.2", StringComparison.Ordinal),
+            "only the entry of 127.0.0.3");
+        Assert.Equal(1, await page.CountAsync("#stick tbody tr[data-key]"));
+
+        await page.TypeAsync("#stick-search", "0");
+        await page.ClickAsync("#stick-find");
+        var missing = await page.WaitAsync(p => p.TextAsync("#stick tbody"), t => t.StartsWith("No entry", StringComparison.Ordinal), "no entry for 127.0.0.30");
+        Assert.Contains("404 Not Found: no live entry for key 127.0.0.30", missing, StringComparison.Ordinal);
+    }
+
     private static Uri Dashboard(ProxyHost proxy) => new(proxy.StatsAddress, $"dashboard/?refresh={RefreshMs}");
 
     private static async Task<JsonElement> GroupAsync(ProxyHost proxy, int id)

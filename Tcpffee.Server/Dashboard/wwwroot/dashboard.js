@@ -151,7 +151,7 @@
     const reload = s.lastReload;
     $("reload").replaceChildren(reload
       ? h("span", { class: reload.applied ? "yes" : "no" },
-        `Last reload ${reload.applied ? "applied" : "refused"} `, when(reload.at), `: ${reload.summary}`,
+        "Last reload, ", when(reload.at), `: ${reload.applied ? "applied" : "refused"}: ${reload.summary}`,
         reload.errors.length ? h("ul", null, reload.errors.map((e) => h("li", null, e))) : null)
       : h("span", { class: "muted" }, "No reload since start."));
   }
