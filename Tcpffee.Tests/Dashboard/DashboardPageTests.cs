@@ -236,12 +236,10 @@ public sealed class DashboardPageTests
             describe: g => g.ToString(), diagnostics: proxy.Describe);
         var changedAt = await page.RefreshesAsync();
         var expected = state.ToLowerInvariant();
-        var (shown, refreshes) = await page.WaitAsync(
-            async p => (await p.StateAsync(group), await p.RefreshesAsync()),
-            seen => seen.Item1 == expected || seen.Item2 > changedAt + 2,
-            $"group {group} is {expected}, or two refreshes went by");
+        await page.WaitAsync(p => p.StateAsync(group), s => s == expected, $"group {group} is {expected}");
+        var drawnAt = await page.StateSinceRefreshAsync(group);
         Assert.True(
-            shown == expected,
-            $"two refreshes after the API said {state}, the page still showed group {group} {shown} (refresh {refreshes}, the API changed at {changedAt})");
+            drawnAt <= changedAt + 2,
+            $"the page first showed group {group} {expected} at refresh {drawnAt}; the API said {state} when {changedAt} refreshes had finished");
     }
 }

@@ -12,6 +12,8 @@
   const reasons = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 503: "Service Unavailable" };
 
   const history = new Map();
+  // When each group's state was first drawn: the time (for the tooltip) and the refresh's number.
+  const since = new Map();
   let previous = null;
   let timer = null;
   let running = false;
@@ -183,10 +185,14 @@
 
   function state(g) {
     const effective = g.effectiveState.toLowerCase();
+    const seen = since.get(g.id);
+    if (!seen || seen.state !== effective) since.set(g.id, { state: effective, at: new Date(), refresh: refreshes + 1 });
+    const { at, refresh } = since.get(g.id);
     let progress = null;
     if (g.drained === true) progress = h("span", { class: "progress drained" }, "drained: safe to remove");
     else if (g.drained === false) progress = h("span", { class: "progress" }, `${number(g.stickEntries)} entries, ${number(g.openConnections)} open left`);
-    return h("td", { class: `state state-${effective}`, "data-state": effective }, effective, progress);
+    return h("td", { class: `state state-${effective}`, "data-state": effective, "data-since-refresh": refresh, title: `${effective} since ${at.toLocaleTimeString()}` },
+      effective, progress);
   }
 
   /** Rates since the last refresh, and the samples of the last 5 minutes for the charts. */

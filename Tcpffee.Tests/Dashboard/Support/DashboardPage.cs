@@ -48,6 +48,10 @@ internal sealed class DashboardPage : IAsyncDisposable
     public Task<string> StateAsync(int group) =>
         TextOfAsync($"#group-{group} td[data-state]", "el.dataset.state");
 
+    /// <summary>The number of the refresh that first drew the current state of <paramref name="group"/>.</summary>
+    public async Task<int> StateSinceRefreshAsync(int group) =>
+        int.Parse(await TextOfAsync($"#group-{group} td[data-state]", "el.dataset.sinceRefresh"), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The text of the first element matching <paramref name="selector"/>, or "" when there is none.</summary>
     public Task<string> TextAsync(string selector) => TextOfAsync(selector, "el.innerText");
 
