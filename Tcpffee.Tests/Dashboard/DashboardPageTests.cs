@@ -217,6 +217,29 @@ public sealed class DashboardPageTests
         Assert.Contains("404 Not Found: no live entry for key 127.0.0.30", missing, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HiddenTab_StopsRefreshing_AndRefreshesAtOnceWhenShownAgain()
+    {
+        await using var a = NamedBackend.ForGroup(0);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.OnePort(a.EndPoint));
+        await using var page = await _browser.OpenAsync(Dashboard(proxy), "hidden-tab");
+        await using var witness = await _browser.OpenAsync(Dashboard(proxy), "hidden-tab-witness");
+        await page.BringToFrontAsync();
+        await page.WaitRefreshesAsync(2);
+
+        // The witness in front hides the page; while the witness refreshes three times on the same interval, the page must not refresh at all.
+        await witness.BringToFrontAsync();
+        await page.WaitAsync(p => p.VisibilityAsync(), v => v == "hidden", "the tab is hidden");
+        await page.WaitAsync(p => p.TextAsync("#status"), t => t == "Paused while this tab is hidden.", "refreshing is paused");
+        var paused = await page.RefreshesAsync();
+        await witness.WaitRefreshesAsync(3);
+        Assert.Equal(paused, await page.RefreshesAsync());
+
+        await page.BringToFrontAsync();
+        await page.WaitAsync(p => p.RefreshesAsync(), n => n > paused, "a refresh once the tab is shown");
+        Assert.StartsWith("Refreshed at", await page.TextAsync("#status"), StringComparison.Ordinal);
+    }
+
     private static Uri Dashboard(ProxyHost proxy) => new(proxy.StatsAddress, $"dashboard/?refresh={RefreshMs}");
 
     private static async Task<JsonElement> GroupAsync(ProxyHost proxy, int id)

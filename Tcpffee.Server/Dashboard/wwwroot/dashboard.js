@@ -378,7 +378,8 @@
     } else {
       clearTimeout(timer);
       timer = null;
-      $("status").textContent = "Paused while this tab is hidden.";
+      // A refresh under way says so itself when it ends, and does not schedule the next.
+      if (!running) $("status").textContent = "Paused while this tab is hidden.";
     }
   });
 

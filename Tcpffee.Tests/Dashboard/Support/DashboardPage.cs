@@ -62,6 +62,12 @@ internal sealed class DashboardPage : IAsyncDisposable
     public Task<int> CountAsync(string selector) =>
         _page.EvaluateFunctionAsync<int>("(s) => document.querySelectorAll(s).length", selector);
 
+    /// <summary>Brings this tab to the front: it becomes visible again.</summary>
+    public Task BringToFrontAsync() => _page.BringToFrontAsync();
+
+    /// <summary>The page's <c>document.visibilityState</c>.</summary>
+    public Task<string> VisibilityAsync() => _page.EvaluateExpressionAsync<string>("document.visibilityState");
+
     public Task ClickAsync(string selector) => _page.ClickAsync(selector);
 
     public Task TypeAsync(string selector, string text) => _page.TypeAsync(selector, text);
