@@ -14,9 +14,11 @@ internal static class DashboardRoutes
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    private static readonly DashboardAsset Page = DashboardAsset.Load("index.html", "text/html; charset=utf-8");
+
     private static readonly DashboardAsset[] Assets =
     [
-        DashboardAsset.Load("index.html", "text/html; charset=utf-8"),
+        Page,
         DashboardAsset.Load("dashboard.css", "text/css; charset=utf-8"),
         DashboardAsset.Load("dashboard.js", "text/javascript; charset=utf-8"),
     ];
@@ -26,7 +28,7 @@ internal static class DashboardRoutes
         // Routing matches "/dashboard" and "/dashboard/" alike; only the second makes the page's relative links resolve.
         app.MapGet("/dashboard", Results<FileContentHttpResult, RedirectHttpResult> (HttpContext context) =>
             context.Request.Path.Value!.EndsWith('/')
-                ? Serve(context, Assets[0])
+                ? Serve(context, Page)
                 : TypedResults.Redirect(Path + context.Request.QueryString)).ExcludeFromDescription();
         foreach (var asset in Assets)
         {
