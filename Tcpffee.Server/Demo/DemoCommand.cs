@@ -104,6 +104,7 @@ internal static class DemoCommand
             Try it yourself (curl's --interface picks the client address):
               curl --interface 127.0.0.2 http://127.0.0.1:{proxyPort}/
               curl --interface 127.0.0.9 http://127.0.0.1:{proxyPort}/
+            The dashboard: http://127.0.0.1:{statsPort}/dashboard/
             The health of the proxy: curl http://127.0.0.1:{statsPort}/healthz
             Press Ctrl+C to stop.
             """);

@@ -6,6 +6,7 @@ using Tcpffee.Api;
 using Tcpffee.Cli;
 using Tcpffee.Cluster;
 using Tcpffee.Configuration;
+using Tcpffee.Dashboard;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Listeners;
@@ -166,6 +167,7 @@ internal static class TcpffeeHost
         app.Services.GetRequiredService<StateGauges>();
         app.UseTcpffeeApiDocument();
         app.MapTcpffeeApi();
+        app.MapTcpffeeDashboard();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
