@@ -25,14 +25,16 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, bool> _observed = new();
     private readonly SemaphoreSlim _wake = new(0);
-    private static readonly TimeSpan LeaderlessLimit = TimeSpan.FromSeconds(1.5);
 
     private readonly TimeProvider _time;
+    private readonly ClusterTimingOptions _timings;
     private volatile bool _isolated;
     private long _leaderSeenAt;
 
-    public ClusterHealth(RaftGroup group, HealthReplica replica, int self, TimeProvider time, ClusterMetrics metrics, ILogger<ClusterHealth> logger)
+    public ClusterHealth(
+        RaftGroup group, HealthReplica replica, int self, ClusterTimingOptions timings, TimeProvider time, ClusterMetrics metrics, ILogger<ClusterHealth> logger)
     {
+        _timings = timings;
         _time = time;
         _leaderSeenAt = time.GetTimestamp();
         _group = group;
@@ -80,7 +82,7 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
     {
         while (!cancellation.IsCancellationRequested)
         {
-            await _wake.WaitAsync(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+            await _wake.WaitAsync(_timings.ReportInterval, cancellation).ConfigureAwait(false);
             while (_wake.CurrentCount > 0)
             {
                 await _wake.WaitAsync(cancellation).ConfigureAwait(false);
@@ -106,9 +108,9 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
             if (reached)
             {
                 // Nothing was left to propose: a proxy cut off from the majority has no leader once its election timeout
-                // passes. A second without one is more than an election takes, and not at start, before the first.
+                // passes. FallbackAfter without one is more than an election takes, and not at start, before the first.
                 _leaderSeenAt = _group.Leader is not null ? _time.GetTimestamp() : _leaderSeenAt;
-                reached = _time.GetElapsedTime(_leaderSeenAt) < LeaderlessLimit;
+                reached = _time.GetElapsedTime(_leaderSeenAt) < _timings.FallbackAfter;
             }
 
             SetIsolated(!reached);

@@ -6,7 +6,7 @@ namespace Tcpffee.Cluster;
 internal sealed class ClusterNode : IAsyncDisposable
 {
     public ClusterNode(
-        ClusterTopology topology, TcpffeeConfig config, TcpffeeEnvironment environment, TimeProvider time,
+        ClusterTopology topology, TcpffeeConfig config, TcpffeeEnvironment environment, ClusterTimingOptions timings, TimeProvider time,
         ClusterMetrics metrics, ILoggerFactory loggers)
     {
         Topology = topology;
@@ -14,12 +14,12 @@ internal sealed class ClusterNode : IAsyncDisposable
         var sockets = config.RaftSockets;
         StickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
         StickGroup = new RaftGroup(
-            "stick_table", topology, sockets.StickTableLogs, sockets.StickTableProposals, StickReplica, environment.DataDir, time, metrics, loggers);
-        StickTable = new ClusterStickTable(StickReplica, StickGroup, metrics, loggers.CreateLogger<ClusterStickTable>());
+            "stick_table", topology, sockets.StickTableLogs, sockets.StickTableProposals, StickReplica, environment.DataDir, timings, time, metrics, loggers);
+        StickTable = new ClusterStickTable(StickReplica, StickGroup, timings, metrics, loggers.CreateLogger<ClusterStickTable>());
         HealthReplica = new HealthReplica(topology.Peers.Length);
         HealthGroup = new RaftGroup(
-            "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, time, metrics, loggers);
-        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, time, metrics, loggers.CreateLogger<ClusterHealth>());
+            "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, timings, time, metrics, loggers);
+        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, timings, time, metrics, loggers.CreateLogger<ClusterHealth>());
     }
 
     public ClusterTopology Topology { get; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tcpffee.Health;
 using Tcpffee.StickTable;
 
@@ -9,6 +10,9 @@ internal static class ClusterServiceCollectionExtensions
     public static IServiceCollection AddClusterState(this IServiceCollection services, ClusterTopology topology)
     {
         services.AddSingleton(topology);
+        services.AddOptions<ClusterTimingOptions>().BindConfiguration(ClusterTimingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterTimingOptions>, ClusterTimingOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ClusterTimingOptions>>().Value);
         services.AddSingleton<ClusterMetrics>();
         services.AddSingleton<ClusterNode>();
         services.AddSingleton<IStickLeases>(sp => sp.GetRequiredService<ClusterNode>().StickTable);

@@ -5,14 +5,12 @@ namespace Tcpffee.Cluster;
 // The once-a-second work: activity reports, proposing what was assigned without the majority, and the leader's expiry.
 internal sealed partial class ClusterStickTable
 {
-    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>How long a background proposal may wait; the next round tries again.</summary>
     private static readonly TimeSpan BackgroundTimeout = TimeSpan.FromSeconds(1);
 
     public async Task RunAsync(TimeProvider time, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(ReportInterval, time);
+        using var timer = new PeriodicTimer(_timings.ReportInterval, time);
         while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
         {
             try

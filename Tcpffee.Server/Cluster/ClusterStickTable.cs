@@ -15,11 +15,9 @@ namespace Tcpffee.Cluster;
 /// </remarks>
 internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 {
-    /// <summary>How long a new client waits for its assignment to commit, across an election, before the fallback.</summary>
-    public static readonly TimeSpan AssignTimeout = TimeSpan.FromSeconds(2);
-
     private readonly StickReplica _replica;
     private readonly RaftGroup _group;
+    private readonly ClusterTimingOptions _timings;
     private readonly ClusterMetrics _metrics;
     private readonly ILogger _logger;
 
@@ -31,8 +29,9 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
     private readonly Action<StickKey> _release;
     private volatile bool _isolated;
 
-    public ClusterStickTable(StickReplica replica, RaftGroup group, ClusterMetrics metrics, ILogger<ClusterStickTable> logger)
+    public ClusterStickTable(StickReplica replica, RaftGroup group, ClusterTimingOptions timings, ClusterMetrics metrics, ILogger<ClusterStickTable> logger)
     {
+        _timings = timings;
         _replica = replica;
         _group = group;
         _metrics = metrics;
@@ -66,7 +65,7 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
             return new StickAssignment(groupId, StickAssignmentStatus.Isolated);
         }
 
-        var result = await _group.ProposeAsync((int)StickCommandKind.Assign, StickCommand.Assign(key, groupId, replacing), AssignTimeout, CancellationToken.None)
+        var result = await _group.ProposeAsync((int)StickCommandKind.Assign, StickCommand.Assign(key, groupId, replacing), _timings.AssignTimeout, CancellationToken.None)
             .ConfigureAwait(false);
         if (result.Status != ProposalStatus.Committed || result.Value < 0)
         {
@@ -168,7 +167,7 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 
         _provisional.TryRemove(key, out _);
         _pending.TryRemove(key, out _);
-        var result = await _group.ProposeAsync((int)StickCommandKind.Forget, StickCommand.Forget(key), AssignTimeout, CancellationToken.None)
+        var result = await _group.ProposeAsync((int)StickCommandKind.Forget, StickCommand.Forget(key), _timings.AssignTimeout, CancellationToken.None)
             .ConfigureAwait(false);
         return result.Status == ProposalStatus.Committed ? StickForgetResult.Forgotten : StickForgetResult.Unavailable;
     }

@@ -31,7 +31,7 @@ internal sealed partial class RaftGroup : IAsyncDisposable
 
     public RaftGroup(
         string name, ClusterTopology topology, IPEndPoint logsBind, IPEndPoint proposalsBind, IReplicatedState state,
-        string dataDir, TimeProvider time, ClusterMetrics metrics, ILoggerFactory loggers)
+        string dataDir, ClusterTimingOptions timings, TimeProvider time, ClusterMetrics metrics, ILoggerFactory loggers)
     {
         Name = name;
         _topology = topology;
@@ -56,8 +56,8 @@ internal sealed partial class RaftGroup : IAsyncDisposable
 
             // Static membership: every node starts from the same list, so none may form a cluster on its own.
             ColdStart = false,
-            LowerElectionTimeout = 150,
-            UpperElectionTimeout = 300,
+            LowerElectionTimeout = (int)timings.LowerElectionTimeout.TotalMilliseconds,
+            UpperElectionTimeout = (int)timings.UpperElectionTimeout.TotalMilliseconds,
 
             // Followers apply a commit at the next heartbeat; 30 ms keeps returning clients on a fresh replica.
             HeartbeatThreshold = 0.2,

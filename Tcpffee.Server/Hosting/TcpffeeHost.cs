@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Tcpffee.Api;
 using Tcpffee.Cli;
 using Tcpffee.Cluster;
@@ -34,7 +35,7 @@ internal static class TcpffeeHost
         {
             app = Build(settings, configure: null);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"tcpffee: cannot start: {ex.Message}").ConfigureAwait(false);
             return 1;
@@ -57,7 +58,7 @@ internal static class TcpffeeHost
             // Zero, unless a part of the host asked for a restart (a faulted Raft log exits with 3, a failed service with 1).
             return exitCode.Value;
         }
-        catch (InvalidOperationException ex) when (!cancellation.IsCancellationRequested)
+        catch (Exception ex) when ((ex is InvalidOperationException or OptionsValidationException) && !cancellation.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"tcpffee: cannot start: {ex.Message}").ConfigureAwait(false);
             return 1;

@@ -10,7 +10,7 @@ namespace Tcpffee.Tests.Cluster;
 [Collection(ClusterSerial.Name)]
 public sealed class ClusterExpiryTests(ITestOutputHelper output)
 {
-    private const int ExpirationSeconds = 2;
+    private const int ExpirationSeconds = 1;
 
     [Fact]
     public async Task EntryWithAConnectionOpenOnAFollower_OutlivesTheExpirationOnEveryNode_ExpiresAfterTheClose()

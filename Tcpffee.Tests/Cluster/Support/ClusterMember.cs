@@ -87,6 +87,11 @@ internal sealed class ClusterMember : IAsyncDisposable
         ["TCPFFEE_HEALTHCHECK_SAVE_PATH"] = Path.Combine(Directory, "healthcheck_state"),
         ["TCPFFEE_STICK_TABLE_SAVE_PATH"] = Path.Combine(Directory, "stick_table"),
         ["TCPFFEE_LOG"] = _log,
+
+        // Reports, expiry rounds and the health fallback four and two times as often as in production, so that tests of
+        // expiry and partitions wait less; elections and the assign timeout stay as shipped.
+        ["Tcpffee__Cluster__ReportInterval"] = "00:00:00.250",
+        ["Tcpffee__Cluster__FallbackAfter"] = "00:00:00.750",
     };
 
     /// <summary>Starts the server (no verb: it runs the proxy) with this node's files; see <see cref="WaitStartedAsync"/>.</summary>
