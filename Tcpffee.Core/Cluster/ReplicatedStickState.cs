@@ -12,6 +12,9 @@ internal sealed class ReplicatedStickState
     private readonly Lock _lock = new();
     private readonly Dictionary<StickKey, ReplicatedStickSlot> _entries = [];
     private readonly StickKeyIndex<ReplicatedStickSlot, ReplicatedStickSlotByKey, ReplicatedStickSlotInGroup> _index = new(static slot => slot.GroupId);
+
+    /// <summary>Every entry, longest idle first: expiry and the bound take from the front, so neither scans the table.</summary>
+    private readonly SortedSet<ReplicatedStickSlot> _idle = new(ReplicatedStickIdleOrder.Instance);
     private long _expirationMs;
 
     public int Count
@@ -86,20 +89,7 @@ internal sealed class ReplicatedStickState
         var cutoff = nowMs - (long)expiration.TotalMilliseconds;
         lock (_lock)
         {
-            if (_entries.Count > maxEntries)
-            {
-                return true;
-            }
-
-            foreach (var entry in _entries.Values)
-            {
-                if (entry.LastActiveMs <= cutoff)
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return _entries.Count > maxEntries || _idle.Min is { } oldest && oldest.LastActiveMs <= cutoff;
         }
     }
 
@@ -126,7 +116,7 @@ internal sealed class ReplicatedStickState
                     {
                         if (_entries.TryGetValue(key, out var entry))
                         {
-                            entry.LastActiveMs = Math.Max(entry.LastActiveMs, time);
+                            SetLastActive(entry, Math.Max(entry.LastActiveMs, time));
                         }
                     }
 
@@ -154,57 +144,50 @@ internal sealed class ReplicatedStickState
         if (alive && entry.GroupId != replacing)
         {
             // The first committed assignment wins; this connection is activity on it.
-            entry.LastActiveMs = Math.Max(entry.LastActiveMs, time);
+            SetLastActive(entry, Math.Max(entry.LastActiveMs, time));
             return;
         }
 
         _index.Leave(entry);
         entry.GroupId = groupId;
-        entry.LastActiveMs = time;
+        SetLastActive(entry, time);
         _index.Join(entry);
     }
 
     private void ApplyExpire(long time, long expirationMs, int maxEntries)
     {
         var cutoff = time - expirationMs;
-        List<StickKey>? expired = null;
-        foreach (var entry in _entries.Values)
+        while (_idle.Min is { } oldest && oldest.LastActiveMs <= cutoff)
         {
-            if (entry.LastActiveMs <= cutoff)
-            {
-                (expired ??= []).Add(entry.Key);
-            }
+            RemoveEntry(oldest.Key);
         }
 
-        foreach (var key in expired ?? [])
+        // Longest idle first; the key's bytes break ties so every replica evicts the same entries.
+        while (_entries.Count > maxEntries && _idle.Min is { } victim)
         {
-            RemoveEntry(key);
+            RemoveEntry(victim.Key);
+            Evictions++;
         }
+    }
 
-        if (_entries.Count <= maxEntries)
+    /// <summary>Moves the entry to its place in the idle order; the order is by this field, so it is never set directly.</summary>
+    private void SetLastActive(ReplicatedStickSlot entry, long lastActiveMs)
+    {
+        if (entry.LastActiveMs == lastActiveMs)
         {
             return;
         }
 
-        // Longest idle first; the key's bytes break ties so every replica evicts the same entries.
-        var victims = _entries.Values
-            .OrderBy(e => e.LastActiveMs)
-            .ThenBy(e => e.Key)
-            .Take(_entries.Count - maxEntries)
-            .Select(e => e.Key)
-            .ToList();
-        foreach (var key in victims)
-        {
-            RemoveEntry(key);
-        }
-
-        Evictions += victims.Count;
+        _idle.Remove(entry);
+        entry.LastActiveMs = lastActiveMs;
+        _idle.Add(entry);
     }
 
     private void AddEntry(ReplicatedStickSlot entry)
     {
         _entries.Add(entry.Key, entry);
         _index.Add(entry);
+        _idle.Add(entry);
     }
 
     private void RemoveEntry(StickKey key)
@@ -212,6 +195,7 @@ internal sealed class ReplicatedStickState
         if (_entries.Remove(key, out var entry))
         {
             _index.Remove(entry);
+            _idle.Remove(entry);
         }
     }
 
@@ -244,6 +228,7 @@ internal sealed class ReplicatedStickState
         {
             _entries.Clear();
             _index.Clear();
+            _idle.Clear();
             _expirationMs = BinaryPrimitives.ReadInt64LittleEndian(bytes);
             var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
             bytes = bytes[12..];
