@@ -50,16 +50,24 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server with <paramref name="arguments"/>. <paramref name="environment"/> adds variables to the cleaned
-    /// environment; a null value removes one.
+    /// environment; a null value removes one. <paramref name="launcher"/> is a command that runs the server in its
+    /// place and keeps its PID (<c>prlimit --nofile=N:N --</c>).
     /// </summary>
-    public static ServerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static ServerProcess Start(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         if (!File.Exists(ServerDllPath))
         {
             throw new FileNotFoundException("the server is not built next to the tests", ServerDllPath);
         }
 
-        var startInfo = ChildProcessStart.Redirected(DotnetPath, arguments.Prepend(ServerDllPath)).WithCleanEnvironment(environment);
+        var command = arguments.Prepend(ServerDllPath).Prepend(DotnetPath).ToList();
+        if (launcher is { Count: > 0 })
+        {
+            command.InsertRange(0, launcher);
+        }
+
+        var startInfo = ChildProcessStart.Redirected(command[0], command.Skip(1)).WithCleanEnvironment(environment);
         startInfo.WorkingDirectory = AppContext.BaseDirectory;
         return new ServerProcess(startInfo);
     }
