@@ -24,7 +24,8 @@ internal static class ApiRoutes
         api.MapGet("/", Summary).WithName("GetSummary").WithSummary("The proxy at a glance");
         api.MapGet("/groups", (GroupViews views) => TypedResults.Ok(views.All())).WithName("GetGroups").WithSummary("Every group with its state, health and traffic");
         api.MapGet("/groups/{id}", Group).WithName("GetGroup").WithSummary("One group").BadInput().Missing();
-        api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table").BadInput();
+        api.MapGet("/stick-table", StickTable).WithName("GetStickTable").WithSummary("A page of the stick table").BadInput()
+            .AddEndpointFilter(app.Services.GetRequiredService<InspectionGateFilter>());
         api.MapGet("/stick-table/{key}", StickEntry).WithName("GetStickEntry").WithSummary("One stick table entry, by key (URL-encoded)").BadInput().Missing();
         api.MapGet("/cluster", (ClusterViews views) => TypedResults.Ok(views.Describe()))
             .WithName("GetCluster").WithSummary("The proxy's place in its cluster");

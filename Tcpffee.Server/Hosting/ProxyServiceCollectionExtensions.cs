@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Tcpffee.Configuration;
+using Tcpffee.Descriptors;
 using Tcpffee.Diagnostics;
 using Tcpffee.Lifecycle;
 using Tcpffee.Listeners;
@@ -16,6 +17,10 @@ internal static class ProxyServiceCollectionExtensions
     public static IServiceCollection AddTcpffeeProxy(this IServiceCollection services, TcpffeeEnvironment environment, TcpffeeConfig config)
     {
         services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+
+        // Registered after Kestrel's socket transport, so it is the one Kestrel and the proxied ports bind with.
+        services.AddSingleton<DescriptorReserve>();
+        services.AddSingleton<IConnectionListenerFactory, PausingSocketListenerFactory>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessExitCode>();
         services.AddSingleton(environment);

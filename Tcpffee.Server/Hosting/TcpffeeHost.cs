@@ -8,6 +8,7 @@ using Tcpffee.Cli;
 using Tcpffee.Cluster;
 using Tcpffee.Configuration;
 using Tcpffee.Dashboard;
+using Tcpffee.Descriptors;
 using Tcpffee.Diagnostics;
 using Tcpffee.Health;
 using Tcpffee.Listeners;
@@ -98,6 +99,12 @@ internal static class TcpffeeHost
     public static WebApplication Build(StartupSettings settings, Action<WebApplicationBuilder>? configure)
     {
         var (environment, config) = (settings.Environment, settings.Config);
+
+        // First, so that every descriptor the host opens counts against the raised limit; then what a shortage must
+        // not be the first to open, so that what is left to count is what the proxied connections can have.
+        var descriptors = ProcessDescriptorLimit.RaiseToHard();
+        FirstUseWarmup.Run(typeof(TcpffeeHost).Assembly);
+        var openAtStart = ProcessDescriptorLimit.OpenCount() ?? 0;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?>
@@ -132,6 +139,7 @@ internal static class TcpffeeHost
         var topology = ClusterTopology.Resolve(config.Peers, environment.NodeMac, ClusterTopology.LocalMacs());
         var services = builder.Services;
         services.AddTcpffeeProxy(environment, config);
+        services.AddSingleton(DescriptorCapacity.For(descriptors, openAtStart));
 
         // Before any state or listener, so the meter provider listens before the first connection is counted.
         services.AddTcpffeeApi();
@@ -156,6 +164,8 @@ internal static class TcpffeeHost
             HostLog.ConfigWarning(logger, warning);
         }
 
+        ReportDescriptors(logger, descriptors, config.MaxConnections, openAtStart);
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var ports = string.Join(", ", app.Services.GetRequiredService<ProxyListenerManager>().EndPoints);
@@ -172,6 +182,24 @@ internal static class TcpffeeHost
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;
+    }
+
+    private static void ReportDescriptors(ILogger logger, DescriptorLimit limit, int maxConnections, int open)
+    {
+        if (limit.Error is { } error)
+        {
+            HostLog.DescriptorLimitNotRaised(logger, error);
+        }
+        else if (limit.Raised)
+        {
+            HostLog.DescriptorLimitRaised(logger, limit.Before, limit.Soft);
+        }
+
+        if (DescriptorBudget.FallsShort(limit, maxConnections, open))
+        {
+            HostLog.DescriptorLimitTooLow(
+                logger, maxConnections, DescriptorBudget.Needed(maxConnections, open), open, DescriptorReserve.Size, DescriptorBudget.Margin, limit.Soft, limit.Hard);
+        }
     }
 
     /// <summary>The socket transport settings both the proxied ports and the stats endpoint use.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Connections;
+using Tcpffee.Descriptors;
 using Tcpffee.Diagnostics;
 using Tcpffee.Model;
 
@@ -19,14 +20,17 @@ internal sealed partial class ConnectionTracker : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ConnectionTracker> _logger;
     private readonly ITimer _heartbeat;
+    private readonly int _descriptorCapacity;
     private int _count;
     private long _rejected;
     private long _rejectedReported;
     private TimeSpan _period;
     private TaskCompletionSource? _drained;
 
-    public ConnectionTracker(RoutingState routing, ProxyMetrics metrics, TimeProvider time, ILogger<ConnectionTracker> logger)
+    public ConnectionTracker(
+        RoutingState routing, ProxyMetrics metrics, DescriptorCapacity capacity, TimeProvider time, ILogger<ConnectionTracker> logger)
     {
+        _descriptorCapacity = capacity.Connections ?? int.MaxValue;
         _metrics = metrics;
         _routing = routing;
         _time = time;
@@ -41,6 +45,9 @@ internal sealed partial class ConnectionTracker : IDisposable
     public long Rejected => Interlocked.Read(ref _rejected);
 
     public TimeProvider Time => _time;
+
+    /// <summary>True while the open connections fill what the descriptor limit leaves: the proxied ports wait before accepting more.</summary>
+    public bool AtDescriptorCapacity => Count >= _descriptorCapacity;
 
     /// <summary>Starts tracking; returns null when <c>max_connections</c> are already open.</summary>
     public TrackedConnection? TryAdd(ConnectionContext context, PortListener listener)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using Tcpffee.Descriptors;
 
 namespace Tcpffee.Listeners;
 
@@ -13,18 +14,21 @@ internal sealed partial class PortListener
     private readonly IConnectionListener _listener;
     private readonly ConnectionDelegate _application;
     private readonly ConnectionTracker _tracker;
+    private readonly DescriptorReserve _reserve;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _active;
     private volatile bool _unbound;
     private Task _acceptLoop = Task.CompletedTask;
 
-    private PortListener(int configuredPort, IConnectionListener listener, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger)
+    private PortListener(
+        int configuredPort, IConnectionListener listener, ConnectionDelegate application, ConnectionTracker tracker, DescriptorReserve reserve, ILogger logger)
     {
         ConfiguredPort = configuredPort;
         _listener = listener;
         _application = application;
         _tracker = tracker;
+        _reserve = reserve;
         _logger = logger;
     }
 
@@ -37,10 +41,16 @@ internal sealed partial class PortListener
     public int ConfiguredPort { get; }
 
     public static async Task<PortListener> BindAsync(
-        IConnectionListenerFactory factory, IPEndPoint endPoint, ConnectionDelegate application, ConnectionTracker tracker, ILogger logger, CancellationToken cancellation)
+        IConnectionListenerFactory factory,
+        IPEndPoint endPoint,
+        ConnectionDelegate application,
+        ConnectionTracker tracker,
+        DescriptorReserve reserve,
+        ILogger logger,
+        CancellationToken cancellation)
     {
         var listener = await factory.BindAsync(endPoint, cancellation).ConfigureAwait(false);
-        return new PortListener(endPoint.Port, listener, application, tracker, logger);
+        return new PortListener(endPoint.Port, listener, application, tracker, reserve, logger);
     }
 
     /// <summary>Starts accepting. Until then the kernel queues new connections, so a reload can bind first and route later.</summary>
@@ -67,8 +77,31 @@ internal sealed partial class PortListener
 
     private async Task AcceptLoopAsync()
     {
+        var backoff = new AcceptBackoff();
+        var waiting = false;
         while (true)
         {
+            // Clients wait in the kernel's queue while the connections fill what the descriptor limit leaves, and after a
+            // shortage until the reserve is back: the descriptors freed by closing connections go to the API and saves first.
+            if (_tracker.AtDescriptorCapacity || !_reserve.TryRestore())
+            {
+                if (!waiting)
+                {
+                    waiting = true;
+                    LogWaiting(Port, _tracker.Count);
+                }
+
+                await Task.Delay(backoff.Next(), _tracker.Time).ConfigureAwait(false);
+                if (_unbound)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            backoff.Reset();
+            waiting = false;
             ConnectionContext? connection;
             try
             {
@@ -127,6 +160,10 @@ internal sealed partial class PortListener
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Closing a connection from {Client} at once: max_connections reached")]
     private partial void LogOverLimit(EndPoint? client);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "Port {Port} waits before accepting: {Count} open connections fill what the file descriptor limit leaves, or a shortage is not over")]
+    private partial void LogWaiting(int port, int count);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Accepting on port {Port} failed")]
     private partial void LogAcceptFailed(int port, Exception exception);

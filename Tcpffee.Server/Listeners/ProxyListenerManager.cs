@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Tcpffee.Configuration;
+using Tcpffee.Descriptors;
 using Tcpffee.Model;
 using Tcpffee.Proxy;
 
@@ -15,6 +16,7 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
     private readonly IConnectionListenerFactory _factory;
     private readonly RoutingState _routing;
     private readonly ConnectionTracker _tracker;
+    private readonly DescriptorReserve _reserve;
     private readonly ILogger<ProxyListenerManager> _logger;
     private readonly ConnectionDelegate _application;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -22,11 +24,17 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
     private IPAddress _bindAddress = IPAddress.Any;
 
     public ProxyListenerManager(
-        IConnectionListenerFactory factory, IServiceProvider services, RoutingState routing, ConnectionTracker tracker, ILogger<ProxyListenerManager> logger)
+        IConnectionListenerFactory factory,
+        IServiceProvider services,
+        RoutingState routing,
+        ConnectionTracker tracker,
+        DescriptorReserve reserve,
+        ILogger<ProxyListenerManager> logger)
     {
         _factory = factory;
         _routing = routing;
         _tracker = tracker;
+        _reserve = reserve;
         _logger = logger;
         _application = new ConnectionBuilder(services).UseConnectionHandler<ProxyConnectionHandler>().Build();
     }
@@ -154,7 +162,7 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
         {
             try
             {
-                bound.Add(await PortListener.BindAsync(_factory, new IPEndPoint(address, port), _application, _tracker, _logger, cancellation).ConfigureAwait(false));
+                bound.Add(await PortListener.BindAsync(_factory, new IPEndPoint(address, port), _application, _tracker, _reserve, _logger, cancellation).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

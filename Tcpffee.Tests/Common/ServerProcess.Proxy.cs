@@ -31,10 +31,14 @@ internal sealed partial class ServerProcess
     /// <summary>
     /// Picks <paramref name="portCount"/> free ports, writes <paramref name="config"/> of them to a file in an environment of
     /// its own, starts the proxy on it with <c>TCPFFEE_LOG=<paramref name="logLevel"/></c> and <paramref name="variables"/>, and returns once it logged that
-    /// it started. Disposing the server deletes that environment.
+    /// it started. Disposing the server deletes that environment. <paramref name="launcher"/> is as for <see cref="Start"/>.
     /// </summary>
     public static async Task<ServerProcess> StartWithConfigAsync(
-        int portCount, Func<int[], string> config, string logLevel = "debug", params (string Name, string? Value)[] variables)
+        int portCount,
+        Func<int[], string> config,
+        string logLevel = "debug",
+        IReadOnlyList<string>? launcher = null,
+        IReadOnlyList<(string Name, string? Value)>? variables = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -44,7 +48,7 @@ internal sealed partial class ServerProcess
             ServerProcess server;
             try
             {
-                server = Start(["--config", path], environment.Variables([("TCPFFEE_LOG", logLevel), .. variables]));
+                server = Start(["--config", path], environment.Variables([("TCPFFEE_LOG", logLevel), .. variables ?? []]), launcher);
             }
             catch
             {

@@ -13,8 +13,7 @@ public sealed class JsonLogTests
         await using var server = await ServerProcess.StartWithConfigAsync(
             1,
             p => TestConfig.TomlHeader() + $"ports = [ {p[0]} ]\n[groups.0.portmap]\n{p[0]} = \"{alpha.EndPoint}\"\n",
-            "debug",
-            ("TCPFFEE_LOG_FORMAT", "json"));
+            variables: [("TCPFFEE_LOG_FORMAT", "json")]);
 
         Assert.Equal("alpha", await TestClient.WhoAnswersAsync(server.Ports[0], 2, "hello"u8.ToArray()));
         var closed = await server.WaitForLineAsync(ProcessOutput.StandardOutput, l => l.Contains("\"EventId\":2001,", StringComparison.Ordinal));
