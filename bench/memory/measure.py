@@ -104,7 +104,7 @@ def wait_ready(port, proc, deadline=60):
 
 
 def wrk(port, extra, secs):
-    if not shutil.which("wrk"):
+    if not shutil.which("wrk") or secs <= 0:
         return None
     out = subprocess.run(["wrk", "-t2", "-c64", f"-d{secs}s", *extra, f"http://{LOOP}:{port}/"],
                          capture_output=True, text=True, timeout=secs + 30).stdout
@@ -153,16 +153,20 @@ def one_run(a, cmd, backend_port):
         ka = wrk(port, [], a.secs)
         churn = wrk(port, ["-H", "Connection: close"], a.secs)
         if proc.poll() is not None:
-            raise SystemExit(f"tcpffee exited with {proc.returncode} during the load")
+            with open(os.path.join(a.dir, "log")) as f:
+                tail = "".join(f.readlines()[-15:])
+            raise SystemExit(f"tcpffee exited with {proc.returncode} during the load; the end of its log:\n{tail}")
         return {"ok": ok, "base": base, "held": held, "after": after, "kib_per_conn": (held - base) / max(ok, 1),
                 "hwm_idle": hwm_idle, "hwm_load": status(proc.pid, "VmHWM"), "rss_load": status(proc.pid, "VmRSS"),
                 "ka": ka, "churn": churn}
     finally:
         for s in socks:
             s.close()
-        os.killpg(proc.pid, signal.SIGTERM)
         try:
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
