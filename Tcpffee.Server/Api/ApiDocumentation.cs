@@ -27,10 +27,30 @@ internal static class ApiDocumentation
         });
     }
 
+    /// <summary>
+    /// Serves the document and the UI from a branch built on the first request for either. NSwag's middleware builds
+    /// its generator, its JSON schema settings and Newtonsoft.Json when it is constructed: a proxy whose operator never
+    /// asks for the document does not load them, nor keep their compiled code.
+    /// </summary>
     public static void UseTcpffeeApiDocument(this WebApplication app)
     {
-        // NSwag matches paths exactly, so "/spec/v1/" (as the original README writes it) would be a 404.
+        var branch = new Lazy<RequestDelegate>(() => BuildDocumentBranch(app), LazyThreadSafetyMode.ExecutionAndPublication);
         app.Use((context, next) =>
+        {
+            var path = context.Request.Path;
+            return path.StartsWithSegments("/spec/v1", StringComparison.Ordinal) || path.StartsWithSegments("/ui/v1", StringComparison.Ordinal)
+                ? branch.Value(context)
+                : next(context);
+        });
+    }
+
+    /// <summary>The document's and the UI's pipeline; a path under theirs that neither serves is a 404, as before.</summary>
+    private static RequestDelegate BuildDocumentBranch(IApplicationBuilder app)
+    {
+        var branch = app.New();
+
+        // NSwag matches paths exactly, so "/spec/v1/" (as the original README writes it) would be a 404.
+        branch.Use((context, next) =>
         {
             if (context.Request.Path.Equals("/spec/v1/", StringComparison.Ordinal) || context.Request.Path.Equals("/spec/v1", StringComparison.Ordinal))
             {
@@ -39,12 +59,13 @@ internal static class ApiDocumentation
 
             return next(context);
         });
-        app.UseOpenApi(settings => settings.Path = "/spec/{documentName}/openapi.json");
-        app.UseSwaggerUi(settings =>
+        branch.UseOpenApi(settings => settings.Path = "/spec/{documentName}/openapi.json");
+        branch.UseSwaggerUi(settings =>
         {
             settings.Path = "/ui/v1";
             settings.DocumentPath = DocumentPath;
             settings.SwaggerRoutes.Add(new SwaggerUiRoute("v1", DocumentPath));
         });
+        return branch.Build();
     }
 }
