@@ -68,6 +68,7 @@ internal static class ConfigLoader
             FirstMessageTimeout = root.Seconds("first_message_timeout", allowZero: false) ?? defaults.FirstMessageTimeout,
             IdleTimeout = root.Seconds("idle_timeout", allowZero: true) ?? defaults.IdleTimeout,
             MaxConnections = root.Integer("max_connections", 1, int.MaxValue) ?? defaults.MaxConnections,
+            MaxConnectionsPerClient = root.Integer("max_connections_per_client", 0, int.MaxValue) ?? defaults.MaxConnectionsPerClient,
             ShutdownTimeout = root.Seconds("shutdown_timeout", allowZero: true) ?? defaults.ShutdownTimeout,
             StickTableMaxEntries = root.Integer("stick_table_max_entries", 1, int.MaxValue) ?? defaults.StickTableMaxEntries,
             Groups = GroupConfigReader.Read(root, portSet),

@@ -26,6 +26,7 @@ internal static class ProxyServiceCollectionExtensions
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<ClientConnectionCounts>();
         services.AddSingleton<ProxyListenerManager>();
 
         // The first hosted service: the PID file exists before anything listens and is removed after everything stopped.
