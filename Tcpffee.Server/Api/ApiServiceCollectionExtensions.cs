@@ -15,6 +15,7 @@ internal static class ApiServiceCollectionExtensions
         services.AddSingleton<StateGauges>();
         services.AddSingleton<GroupViews>();
         services.AddSingleton<StickTableViews>();
+        services.AddSingleton<AdminOriginPolicy>();
         services.AddSingleton(sp => new ClusterViews(sp.GetService<ClusterNode>()));
         services.AddProblemDetails();
         services.AddTcpffeeApiDocument();
