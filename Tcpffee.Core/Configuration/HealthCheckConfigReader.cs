@@ -12,9 +12,9 @@ internal static class HealthCheckConfigReader
         var fall = check.Integer("fall", 1, int.MaxValue) ?? HealthCheckConfig.DefaultFall;
         var rise = check.Integer("rise", 1, int.MaxValue) ?? HealthCheckConfig.DefaultRise;
         var fallAction = ReadEnum(check, "fall_action", FallAction.Draining, "`Draining`, `Disabled` or `Up`");
-        var writtenInterval = check.Seconds("interval", allowZero: false);
+        var writtenInterval = check.Seconds("interval", DurationBounds.Interval);
         var interval = writtenInterval ?? HealthCheckConfig.DefaultInterval;
-        var timeout = check.Seconds("timeout", allowZero: false);
+        var timeout = check.Seconds("timeout", DurationBounds.Timeout);
 
         // Compared only with an interval that is valid: against the default it would add a misleading second error.
         var intervalValid = writtenInterval is not null || !check.Raw.ContainsKey("interval");

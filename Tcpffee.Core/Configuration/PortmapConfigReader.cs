@@ -73,7 +73,7 @@ internal static class PortmapConfigReader
 
         if (valid && map.Count == 0)
         {
-            table.ErrorAtHeader("portmap", "must map at least one port (a group that serves no port takes no clients)");
+            table.ErrorAtTable("must map at least one port (a group that serves no port takes no clients)");
             valid = false;
         }
 

@@ -36,6 +36,10 @@ internal sealed record TcpffeeConfig
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 
     public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>Connections open at once from one client address (after a PROXY header, the address it names); 0 means no limit.</summary>
+    public int MaxConnectionsPerClient { get; init; }
+
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
     public int StickTableMaxEntries { get; init; } = DefaultStickTableMaxEntries;
 

@@ -7,20 +7,29 @@ namespace Tcpffee.Api;
 
 /// <summary>
 /// Guards the routes that change state. With <c>TCPFFEE_API_TOKEN</c> set, they need <c>Authorization: Bearer TOKEN</c>
-/// (401 without one, 403 with a wrong one); without it, only loopback clients may use them.
+/// (401 without one, 403 with a wrong one); without it, only loopback clients may use them. Either way, a request from
+/// another web page (a foreign <c>Origin</c> or <c>Host</c>, see <see cref="AdminOriginPolicy"/>) is refused with 403 first.
 /// </summary>
 internal sealed class AdminAuthorizationFilter : IEndpointFilter
 {
     private readonly byte[]? _token;
+    private readonly AdminOriginPolicy _origins;
 
-    public AdminAuthorizationFilter(TcpffeeEnvironment environment)
+    public AdminAuthorizationFilter(TcpffeeEnvironment environment, AdminOriginPolicy origins)
     {
+        _origins = origins;
         _token = environment.ApiToken is { } token ? Encoding.UTF8.GetBytes(token) : null;
     }
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (_origins.Refusal(http) is { } refusal)
+        {
+            // Before the token: a page the operator opens must not get to try its luck, and a token never makes it safe.
+            return Deny(StatusCodes.Status403Forbidden, refusal);
+        }
+
         if (_token is null)
         {
             return http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote)

@@ -34,11 +34,11 @@ internal static class ApiRoutes
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry without open connections (admin)")
             .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict).NoMajority();
-        admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Draining, views, overrides, cancellation))
+        admin.MapPost("/groups/{id}/drain", (string id, GroupViews views, GroupOverrides overrides, HealthStateStore store, CancellationToken cancellation) => Override(id, GroupStatus.Draining, views, overrides, store, cancellation))
             .BadInput().Missing().NoMajority().WithName("DrainGroup").WithSummary("Drain a group until /enable (admin)");
-        admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Disabled, views, overrides, cancellation))
+        admin.MapPost("/groups/{id}/disable", (string id, GroupViews views, GroupOverrides overrides, HealthStateStore store, CancellationToken cancellation) => Override(id, GroupStatus.Disabled, views, overrides, store, cancellation))
             .BadInput().Missing().NoMajority().WithName("DisableGroup").WithSummary("Disable a group until /enable (admin)");
-        admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, GroupOverrides overrides, CancellationToken cancellation) => Override(id, GroupStatus.Up, views, overrides, cancellation))
+        admin.MapPost("/groups/{id}/enable", (string id, GroupViews views, GroupOverrides overrides, HealthStateStore store, CancellationToken cancellation) => Override(id, GroupStatus.Up, views, overrides, store, cancellation))
             .BadInput().Missing().NoMajority().WithName("EnableGroup").WithSummary("Clear a group's runtime override (admin)");
         admin.MapPost("/reload", Reload).WithName("Reload").WithSummary("Reload the configuration file, as SIGUSR1 does (admin)");
     }
@@ -47,7 +47,7 @@ internal static class ApiRoutes
 
     private static RouteHandlerBuilder Missing(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status404NotFound);
 
-    /// <summary>In a cluster, a change that the majority cannot commit is refused with 503.</summary>
+    /// <summary>In a cluster, a change that the majority cannot commit is refused with 503; an override that cannot be saved answers 503 too.</summary>
     private static RouteHandlerBuilder NoMajority(this RouteHandlerBuilder route) => route.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Ok<SummaryResponse> Summary(
@@ -125,7 +125,7 @@ internal static class ApiRoutes
     }
 
     private static async Task<Results<Ok<GroupResponse>, ProblemHttpResult>> Override(
-        string id, GroupStatus status, GroupViews views, GroupOverrides overrides, CancellationToken cancellation)
+        string id, GroupStatus status, GroupViews views, GroupOverrides overrides, HealthStateStore store, CancellationToken cancellation)
     {
         if (!ParseGroup(id, out var groupId, out var problem))
         {
@@ -137,14 +137,19 @@ internal static class ApiRoutes
             return NotFound($"there is no group {groupId}");
         }
 
-        if (!await overrides.SetAsync(groupId, status, cancellation).ConfigureAwait(false))
+        var result = await overrides.SetAsync(groupId, status, cancellation).ConfigureAwait(false);
+        return result.Status switch
         {
-            return TypedResults.Problem(
+            OverrideStatus.NoMajority => TypedResults.Problem(
                 "the cluster's majority is out of reach, so the override could not be committed; try again",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        return TypedResults.Ok(views.Find(groupId)!);
+                statusCode: StatusCodes.Status503ServiceUnavailable),
+            OverrideStatus.NotSaved => TypedResults.Problem(
+                $"the override applies now, in memory, but the health state could not be saved to {store.Path} ({result.SaveError}): "
+                + "a restart before a save succeeds would lose it",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Applied in memory only"),
+            _ => TypedResults.Ok(views.Find(groupId)!),
+        };
     }
 
     private static async Task<Ok<ReloadResponse>> Reload(ConfigReloadService reloads, CancellationToken cancellation) =>

@@ -16,6 +16,7 @@ internal static class ApiServiceCollectionExtensions
         services.AddSingleton<GroupViews>();
         services.AddSingleton<StickTableViews>();
         services.AddSingleton<InspectionGateFilter>();
+        services.AddSingleton<AdminOriginPolicy>();
         services.AddSingleton(sp => new ClusterViews(sp.GetService<ClusterNode>()));
         services.AddProblemDetails();
         services.AddTcpffeeApiDocument();

@@ -63,19 +63,28 @@ internal sealed partial class GroupOverrides : IDisposable
     }
 
     /// <summary>
-    /// Sets an operator's runtime state for a group; in a cluster, commits it first so every proxy applies it.
-    /// Returns false, changing nothing, when the cluster's majority is out of reach.
+    /// Sets an operator's runtime state for a group; in a cluster, commits it first so every proxy applies it, and
+    /// changes nothing when the cluster's majority is out of reach. A single proxy applies it even when the health state
+    /// file cannot be written, and says so: routing honours it, but a restart would lose it.
     /// </summary>
-    public async Task<bool> SetAsync(int groupId, GroupStatus status, CancellationToken cancellation)
+    public async Task<OverrideResult> SetAsync(int groupId, GroupStatus status, CancellationToken cancellation)
     {
         if (_replication is not null && !await _replication.CommitAsync(groupId, status, cancellation).ConfigureAwait(false))
         {
-            return false;
+            return new OverrideResult(OverrideStatus.NoMajority);
         }
 
         // Committed: apply it here now rather than when this proxy's replica catches up, so the answer shows it.
-        Set(groupId, status);
-        return true;
+        string? saveError;
+        lock (_lock)
+        {
+            saveError = SetLocked(groupId, status);
+        }
+
+        // In a cluster the committed log is what outlives a restart, not the file.
+        return saveError is null || _replication is not null
+            ? new OverrideResult(OverrideStatus.Applied)
+            : new OverrideResult(OverrideStatus.NotSaved, saveError);
     }
 
     /// <summary>
@@ -115,7 +124,8 @@ internal sealed partial class GroupOverrides : IDisposable
         }
     }
 
-    private void SetLocked(int groupId, GroupStatus status)
+    /// <summary>Applies and saves the override; returns why it could not be saved, or null.</summary>
+    private string? SetLocked(int groupId, GroupStatus status)
     {
         if (status == GroupStatus.Up)
         {
@@ -128,7 +138,7 @@ internal sealed partial class GroupOverrides : IDisposable
 
         _routing.Groups.Get(groupId).SetAdmin(status);
         LogOverride(groupId, status);
-        _store.SaveOverrides(new Dictionary<int, GroupStatus>(_overrides));
+        return _store.SaveOverrides(new Dictionary<int, GroupStatus>(_overrides));
     }
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Information, Message = "Group {Group}: runtime override set to {Status} by an operator")]

@@ -1,5 +1,6 @@
 using Tcpffee.Configuration;
 using Tcpffee.Model;
+using Tcpffee.Persistence;
 
 namespace Tcpffee.Health;
 
@@ -13,6 +14,7 @@ internal sealed partial class HealthStateStore : IDisposable
 
     private readonly string _path;
     private readonly TimeProvider _time;
+    private readonly StateSaveFailures _failures;
     private readonly ILogger<HealthStateStore> _logger;
     private readonly Lock _lock = new();
     private SavedHealthState? _loaded;
@@ -21,8 +23,12 @@ internal sealed partial class HealthStateStore : IDisposable
     private ITimer? _timer;
     private int _dirty;
 
-    public HealthStateStore(TcpffeeEnvironment environment, TimeProvider time, ILogger<HealthStateStore> logger)
+    /// <summary>How this state is named in the save failure lines and in <c>/healthz</c>.</summary>
+    public const string StateName = "the health check state";
+
+    public HealthStateStore(TcpffeeEnvironment environment, TimeProvider time, StateSaveFailures failures, ILogger<HealthStateStore> logger)
     {
+        _failures = failures;
         _path = environment.HealthCheckSavePath;
         _time = time;
         _logger = logger;
@@ -69,13 +75,19 @@ internal sealed partial class HealthStateStore : IDisposable
     /// <summary>Notes that a check's counters moved: written within a second.</summary>
     public void MarkDirty() => Interlocked.Exchange(ref _dirty, 1);
 
-    /// <summary>Replaces the saved overrides and writes the file at once.</summary>
-    public void SaveOverrides(IReadOnlyDictionary<int, GroupStatus> overrides)
+    /// <summary>The file the state is written to.</summary>
+    public string Path => _path;
+
+    /// <summary>
+    /// Replaces the saved overrides and writes the file at once. Returns the reason when it could not be written; the
+    /// overrides are kept and go with the next save that works.
+    /// </summary>
+    public string? SaveOverrides(IReadOnlyDictionary<int, GroupStatus> overrides)
     {
         lock (_lock)
         {
             _overrides = overrides;
-            SaveLocked();
+            return SaveLocked();
         }
     }
 
@@ -108,15 +120,18 @@ internal sealed partial class HealthStateStore : IDisposable
         }
     }
 
-    private void SaveLocked()
+    private string? SaveLocked()
     {
         try
         {
             HealthStateFile.Save(_path, _checks(), _overrides);
+            _failures.Saved(StateName);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogSaveFailed(_path, ex.Message);
+            _failures.Failed(StateName, _path, ex.Message);
+            return ex.Message;
         }
     }
 
@@ -125,7 +140,4 @@ internal sealed partial class HealthStateStore : IDisposable
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Restored the state of {Count} health checks from {Path}")]
     private partial void LogRestored(int count, string path);
-
-    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Cannot save health check state to {Path} (set TCPFFEE_HEALTHCHECK_SAVE_PATH): {Reason}")]
-    private partial void LogSaveFailed(string path, string reason);
 }

@@ -5,6 +5,7 @@ using Tcpffee.Diagnostics;
 using Tcpffee.Lifecycle;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
+using Tcpffee.Persistence;
 using Tcpffee.Routing;
 using Tcpffee.StickTable;
 
@@ -31,6 +32,8 @@ internal static class ProxyServiceCollectionExtensions
         services.AddSingleton(new KeyBuilder(environment.KeyType, environment.SliceStart, environment.SliceEnd));
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ConnectionTracker>();
+        services.AddSingleton<ClientConnectionCounts>();
+        services.AddSingleton<StateSaveFailures>();
         services.AddSingleton<ProxyListenerManager>();
 
         // The first hosted service: the PID file exists before anything listens and is removed after everything stopped.

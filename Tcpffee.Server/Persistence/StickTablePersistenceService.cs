@@ -17,13 +17,19 @@ internal sealed partial class StickTablePersistenceService : IHostedService, IDi
     private readonly LocalStickTable _table;
     private readonly string _path;
     private readonly TimeProvider _time;
+    private readonly StateSaveFailures _failures;
     private readonly ILogger<StickTablePersistenceService> _logger;
     private readonly Lock _saveLock = new();
     private ITimer? _saveTimer;
     private StickTableSweeper? _sweeper;
 
-    public StickTablePersistenceService(LocalStickTable table, TcpffeeEnvironment environment, TimeProvider time, ILogger<StickTablePersistenceService> logger)
+    /// <summary>How this state is named in the save failure lines and in <c>/healthz</c>.</summary>
+    public const string StateName = "the stick table";
+
+    public StickTablePersistenceService(
+        LocalStickTable table, TcpffeeEnvironment environment, TimeProvider time, StateSaveFailures failures, ILogger<StickTablePersistenceService> logger)
     {
+        _failures = failures;
         _table = table;
         _path = environment.StickTableSavePath;
         _time = time;
@@ -88,10 +94,11 @@ internal sealed partial class StickTablePersistenceService : IHostedService, IDi
             try
             {
                 StickTableFile.Save(_path, _table.Snapshot(), _table.Expiration, _time.GetUtcNow());
+                _failures.Saved(StateName);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                LogSaveFailed(_path, ex.Message);
+                _failures.Failed(StateName, _path, ex.Message);
             }
         }
     }
@@ -104,7 +111,4 @@ internal sealed partial class StickTablePersistenceService : IHostedService, IDi
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Cannot restore the stick table from {Path}, starting empty: {Reason}")]
     private partial void LogRestoreFailed(string path, string reason);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Cannot save the stick table to {Path} (set TCPFFEE_STICK_TABLE_SAVE_PATH): {Reason}")]
-    private partial void LogSaveFailed(string path, string reason);
 }

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using Tcpffee.Listeners;
 using Tcpffee.StickTable;
 
 namespace Tcpffee.Proxy;
@@ -9,4 +10,5 @@ namespace Tcpffee.Proxy;
 /// <param name="Destination">The address the client connected to, likewise.</param>
 /// <param name="First">The unconsumed read left by the first-message peek, handed to the copy as its first read.</param>
 /// <param name="Failure">Why the connection must be closed instead, or null.</param>
-internal readonly record struct ClientPreamble(IPEndPoint Client, IPEndPoint Destination, ReadResult? First, StickKey Key, ConnectionOutcome? Failure);
+/// <param name="Slot">The connection's place in its client's count, which the connection gives back when it ends.</param>
+internal readonly record struct ClientPreamble(IPEndPoint Client, IPEndPoint Destination, ReadResult? First, StickKey Key, ConnectionOutcome? Failure, ClientSlot Slot);

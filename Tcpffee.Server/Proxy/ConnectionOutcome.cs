@@ -30,6 +30,9 @@ internal enum ConnectionOutcome
     /// <summary>With <c>accept_proxy</c>: the client is not in <c>accept_proxy_from</c>, so its header cannot be trusted.</summary>
     ProxyHeaderUntrusted,
 
+    /// <summary>The client's address already had <c>max_connections_per_client</c> connections open.</summary>
+    ClientLimit,
+
     /// <summary>With <c>transparent</c>: the backend socket could not take the client's address.</summary>
     TransparentFailed,
 }

@@ -27,10 +27,16 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     private readonly ILogger<ProxyConnectionHandler> _logger;
 
     public ProxyConnectionHandler(
-        RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
+        RoutingState routing,
+        StickyRouter router,
+        KeyBuilder keys,
+        ClientConnectionCounts perClient,
+        ProxyMetrics metrics,
+        TimeProvider time,
+        ILogger<ProxyConnectionHandler> logger)
     {
         _metrics = metrics;
-        _preamble = new ClientPreambleReader(keys, time);
+        _preamble = new ClientPreambleReader(keys, time, perClient);
         _routing = routing;
         _router = router;
         _time = time;
@@ -48,6 +54,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             ?? throw new InvalidOperationException("The proxy needs the socket transport (IConnectionSocketFeature).");
 
         var preamble = await _preamble.ReadAsync(connection, model.Config).ConfigureAwait(false);
+        using var slot = preamble.Slot;
         if (preamble.Failure is { } refused)
         {
             Refuse(connection, port, refused);
@@ -112,6 +119,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             ConnectionOutcome.ProxyHeaderUntrusted => "proxy_untrusted",
             ConnectionOutcome.TransparentFailed => "transparent_failed",
             ConnectionOutcome.ClientGone => "client_gone",
+            ConnectionOutcome.ClientLimit => "client_limit",
             _ => "connect_failed",
         });
     }

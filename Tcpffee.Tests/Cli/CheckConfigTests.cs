@@ -71,6 +71,34 @@ public sealed class CheckConfigTests : IDisposable
         Assert.Equal("", result.StandardOutput);
     }
 
+    [Fact]
+    public async Task CheckConfig_ValuesOutOfRangeAndControlCharacters_PrintsEachAtItsPositionEscaped()
+    {
+        var path = _environment.Directory.WriteFile("limits.toml", """
+            ports = [ 5280 ]
+            connect_timeout = 1e-300
+            "k\u0001ey" = 1
+            a.b.c.d = 1
+            [groups.0]
+            portmap = "127.0.0.1"
+            [[groups.0.healthchecks]]
+            interval = 1e-9
+            """);
+
+        var result = await ServerProcess.RunAsync(["check-config", "--config", path], _environment.Variables());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(
+            [
+                $"{path}:2:19: connect_timeout: must be at least 0.001 s (1 ms), got 1e-300",
+                $"{path}:3:1: k\\u0001ey: unknown key",
+                $"{path}:4:1: a: unknown key",
+                $"{path}:8:12: groups.0.healthchecks[0].interval: must be at least 0.01 s (10 ms), got 1e-09",
+                "4 errors; the configuration was not loaded",
+            ],
+            Lines(result.StandardError));
+    }
+
     [Theory]
     [InlineData("x = ", "[", 2, 37)]
     [InlineData("x = ", "{a = ", 2, 165)]

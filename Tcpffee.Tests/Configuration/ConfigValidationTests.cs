@@ -75,8 +75,8 @@ public sealed class ConfigValidationTests
     // Health checks.
     [InlineData("fall 0", Check + "fall = 0\n", 5, 8, "groups.0.healthchecks[0].fall: must be at least 1, got 0")]
     [InlineData("rise 0", Check + "rise = 0\n", 5, 8, "groups.0.healthchecks[0].rise: must be at least 1, got 0")]
-    [InlineData("interval 0", Check + "interval = 0\n", 5, 12, "groups.0.healthchecks[0].interval: must be more than 0 seconds, got 0")]
-    [InlineData("interval negative", Check + "interval = -1\n", 5, 12, "groups.0.healthchecks[0].interval: must be more than 0 seconds, got -1")]
+    [InlineData("interval 0", Check + "interval = 0\n", 5, 12, "groups.0.healthchecks[0].interval: must be at least 0.01 s (10 ms), got 0")]
+    [InlineData("interval negative", Check + "interval = -1\n", 5, 12, "groups.0.healthchecks[0].interval: must be at least 0.01 s (10 ms), got -1")]
     [InlineData("timeout longer than interval", Check + "interval = 2\ntimeout = 3\n", 6, 11, "groups.0.healthchecks[0].timeout: must not be longer than interval (2 s), got 3")]
     [InlineData("timeout longer than default interval", Check + "timeout = 6\n", 5, 11, "groups.0.healthchecks[0].timeout: must not be longer than interval (5 s), got 6")]
     [InlineData("check port 0", Check + "port = 0\n", 5, 8, "groups.0.healthchecks[0].port: must be between 1 and 65535, got 0")]
@@ -95,13 +95,13 @@ public sealed class ConfigValidationTests
     [InlineData("missing MAC", Peer, 4, 3, "peers[0].mac_address: required key is missing")]
     [InlineData("empty host", Base + "[[peers]]\nhost = \" \"\nmac_address = \"00:00:00:00:00:01\"\n", 5, 8, "peers[0].host: must not be empty")]
     // Other root settings.
-    [InlineData("negative expiration", "ports = [ 5280 ]\nexpiration = -1\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 14, "expiration: must be 0 or more seconds, got -1")]
+    [InlineData("negative expiration", "ports = [ 5280 ]\nexpiration = -1\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 14, "expiration: must be 0 or at least 0.001 s (1 ms), got -1")]
     [InlineData("max_connections 0", "ports = [ 5280 ]\nmax_connections = 0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 19, "max_connections: must be at least 1, got 0")]
     [InlineData("stick_table_max_entries 0", "ports = [ 5280 ]\nstick_table_max_entries = 0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 27, "stick_table_max_entries: must be at least 1, got 0")]
-    [InlineData("connect_timeout 0", "ports = [ 5280 ]\nconnect_timeout = 0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 19, "connect_timeout: must be more than 0 seconds, got 0")]
-    [InlineData("first_message_timeout 0", "ports = [ 5280 ]\nfirst_message_timeout = 0.0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 25, "first_message_timeout: must be more than 0 seconds, got 0")]
-    [InlineData("idle_timeout nan", "ports = [ 5280 ]\nidle_timeout = nan\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 16, "idle_timeout: must be 0 or more seconds")]
-    [InlineData("shutdown_timeout infinite", "ports = [ 5280 ]\nshutdown_timeout = inf\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 20, "shutdown_timeout: must be 0 or more seconds")]
+    [InlineData("connect_timeout 0", "ports = [ 5280 ]\nconnect_timeout = 0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 19, "connect_timeout: must be at least 0.001 s (1 ms), got 0")]
+    [InlineData("first_message_timeout 0", "ports = [ 5280 ]\nfirst_message_timeout = 0.0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 25, "first_message_timeout: must be at least 0.001 s (1 ms), got 0")]
+    [InlineData("idle_timeout nan", "ports = [ 5280 ]\nidle_timeout = nan\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 16, "idle_timeout: must be a number of seconds, got nan")]
+    [InlineData("shutdown_timeout infinite", "ports = [ 5280 ]\nshutdown_timeout = inf\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 20, "shutdown_timeout: must be at most 86400 s (1 day), got inf")]
     public void Parse_OneMistake_ReportsItAtItsPosition(string mistake, string toml, int line, int column, string message)
     {
         var exception = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(toml, Path));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
+using Tcpffee.Persistence;
 using Tcpffee.Tests.Common;
 using Tcpffee.Tests.Health.Support;
 
@@ -27,7 +28,9 @@ public sealed class GroupOverridesTests : IDisposable
 
     private (GroupOverrides Overrides, HealthStateStore Store) Create(IOverrideReplication? replication = null)
     {
-        var store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, new FakeTimeProvider(), _log.CreateLogger<HealthStateStore>());
+        var time = new FakeTimeProvider();
+        var store = new HealthStateStore(
+            new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, time, new StateSaveFailures(time, _log.CreateLogger<StateSaveFailures>()), _log.CreateLogger<HealthStateStore>());
         return (new GroupOverrides(_routing, store, _log.CreateLogger<GroupOverrides>(), replication), store);
     }
 
@@ -95,7 +98,7 @@ public sealed class GroupOverridesTests : IDisposable
 
         var set = await overrides.SetAsync(1, GroupStatus.Disabled, CancellationToken.None);
 
-        Assert.False(set);
+        Assert.Equal(OverrideStatus.NoMajority, set.Status);
         Assert.Equal(GroupStatus.Up, _routing.Groups.Get(1).Admin);
         Assert.Empty(overrides.Current);
         Assert.False(File.Exists(SavePath));
@@ -111,7 +114,7 @@ public sealed class GroupOverridesTests : IDisposable
 
         var set = await overrides.SetAsync(1, GroupStatus.Draining, CancellationToken.None);
 
-        Assert.True(set);
+        Assert.Equal(OverrideStatus.Applied, set.Status);
         Assert.Equal([(1, GroupStatus.Draining)], replication.Commits);
         Assert.Equal(GroupStatus.Draining, _routing.Groups.Get(1).Admin);
         Assert.Equal(new Dictionary<int, GroupStatus> { [1] = GroupStatus.Draining }, Saved());

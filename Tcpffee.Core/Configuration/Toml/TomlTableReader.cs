@@ -48,6 +48,9 @@ internal sealed class TomlTableReader
     /// <summary>Reports a mistake about this table as a whole (a required key it lacks, say) at its own header.</summary>
     public void ErrorAtHeader(string key, string message) => Add(_header, $"{Describe(key)}: {message}");
 
+    /// <summary>Reports a mistake about this table's content as a whole (it is empty, say) at its own header.</summary>
+    public void ErrorAtTable(string message) => Add(_header, $"{Path}: {message}");
+
     public string? String(string key)
     {
         if (!Has(key))
@@ -96,15 +99,17 @@ internal sealed class TomlTableReader
 
         if (value < min || value > max)
         {
-            ErrorAtValue(key, max == int.MaxValue ? $"must be at least {min}, got {value}" : $"must be between {min} and {max}, got {value}");
+            // Worded after the bound that was crossed: "at least 1" is wrong for a value too large.
+            ErrorAtValue(key, max == int.MaxValue ? (value < min ? $"must be at least {min}, got {value}" : $"must be at most {max}, got {value}")
+                : $"must be between {min} and {max}, got {value}");
             return null;
         }
 
         return (int)value;
     }
 
-    /// <summary>A duration in seconds, written as an integer or a float; must be above zero unless <paramref name="allowZero"/>.</summary>
-    public TimeSpan? Seconds(string key, bool allowZero)
+    /// <summary>A duration in seconds, written as an integer or a float, within <paramref name="bounds"/>.</summary>
+    public TimeSpan? Seconds(string key, DurationBounds bounds)
     {
         if (!Has(key))
         {
@@ -125,10 +130,9 @@ internal sealed class TomlTableReader
                 return null;
         }
 
-        // Capped at a day times a thousand so that TimeSpan arithmetic cannot overflow anywhere downstream.
-        if (double.IsNaN(seconds) || seconds < 0 || (!allowZero && seconds == 0) || seconds > 86_400_000)
+        if (bounds.Check(seconds) is { } problem)
         {
-            ErrorAtValue(key, allowZero ? $"must be 0 or more seconds, got {seconds}" : $"must be more than 0 seconds, got {seconds}");
+            ErrorAtValue(key, problem);
             return null;
         }
 

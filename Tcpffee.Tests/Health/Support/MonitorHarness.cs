@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Tcpffee.Configuration;
 using Tcpffee.Health;
 using Tcpffee.Model;
+using Tcpffee.Persistence;
 using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Health.Support;
@@ -22,7 +23,8 @@ internal sealed class MonitorHarness : IAsyncDisposable
         Directory = directory ?? new TempDirectory();
         OwnsDirectory = directory is null;
         Routing = new RoutingState(config, new GroupStateRegistry());
-        Store = new HealthStateStore(new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, Log.CreateLogger<HealthStateStore>());
+        Store = new HealthStateStore(
+            new TcpffeeEnvironment { HealthCheckSavePath = SavePath }, Time, new StateSaveFailures(Time, Log.CreateLogger<StateSaveFailures>()), Log.CreateLogger<HealthStateStore>());
         Overrides = new GroupOverrides(Routing, Store, Log.CreateLogger<GroupOverrides>());
         Probes = new ProbeRunner(Time, Log.CreateLogger<ProbeRunner>());
         Monitor = new HealthMonitor(
