@@ -67,6 +67,7 @@ internal static class ConfigLoader
             ConnectTimeout = root.Seconds("connect_timeout", allowZero: false) ?? defaults.ConnectTimeout,
             FirstMessageTimeout = root.Seconds("first_message_timeout", allowZero: false) ?? defaults.FirstMessageTimeout,
             IdleTimeout = root.Seconds("idle_timeout", allowZero: true) ?? defaults.IdleTimeout,
+            Redispatch = root.Boolean("redispatch") ?? defaults.Redispatch,
             MaxConnections = root.Integer("max_connections", 1, int.MaxValue) ?? defaults.MaxConnections,
             ShutdownTimeout = root.Seconds("shutdown_timeout", allowZero: true) ?? defaults.ShutdownTimeout,
             StickTableMaxEntries = root.Integer("stick_table_max_entries", 1, int.MaxValue) ?? defaults.StickTableMaxEntries,

@@ -35,6 +35,9 @@ internal sealed record TcpffeeConfig
     /// <summary>How long a connection may carry no bytes either way; <see cref="TimeSpan.Zero"/> means no limit.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Whether a known key whose backend cannot be reached moves to another group, as HAProxy's <c>option redispatch</c>.</summary>
+    public bool Redispatch { get; init; } = true;
+
     public int MaxConnections { get; init; } = DefaultMaxConnections;
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
     public int StickTableMaxEntries { get; init; } = DefaultStickTableMaxEntries;

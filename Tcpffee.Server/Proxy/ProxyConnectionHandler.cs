@@ -118,12 +118,16 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
     /// <summary>
     /// Connects to the routed backend. A new key whose backend cannot be reached tries the next eligible group, each
-    /// at most once; a known key fails, because stickiness is the promise and health checks take a dead group out.
+    /// at most once. So does a known key with <c>redispatch</c> (HAProxy's <c>option redispatch</c>): its client could
+    /// not reach its servers anyway, and the key moves to the group that answers. Without it, a known key fails.
     /// </summary>
     private async Task<((Socket? Socket, RouteDecision Decision), ConnectionOutcome)> ConnectAsync(
         RoutingModel model, int port, StickKey key, IPEndPoint client, RouteDecision decision)
     {
         List<int>? tried = null;
+
+        // Bounds the loop even if other proxies keep moving the key between groups that fail.
+        var attemptsLeft = model.RoutesFor(port).Length;
         while (true)
         {
             if (decision.Route is not { } route)
@@ -141,6 +145,8 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                     // Working again: the next failure of this group is worth a line.
                     _transparentFailureLogged.TryRemove(route.GroupId, out _);
                 }
+
+                decision.Lease?.Connected();
                 return ((socket, decision), ConnectionOutcome.Closed);
             }
             catch (TransparentBindException ex)
@@ -161,7 +167,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                 {
                     LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);
                 }
-                if (!decision.IsNewKey)
+                if ((!decision.IsNewKey && !model.Config.Redispatch) || --attemptsLeft <= 0)
                 {
                     decision.Lease?.Dispose();
                     return ((null, decision with { Route = null, Lease = null }), ConnectionOutcome.ConnectFailed);
