@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Tcpffee.Diagnostics;
+using Tcpffee.Health;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
 using Tcpffee.ProxyProtocol;
@@ -24,11 +25,13 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     private readonly ClientPreambleReader _preamble;
     private readonly ConcurrentDictionary<int, byte> _transparentFailureLogged = new();
     private readonly TimeProvider _time;
+    private readonly PassiveHealth _passive;
     private readonly ILogger<ProxyConnectionHandler> _logger;
 
     public ProxyConnectionHandler(
-        RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, ILogger<ProxyConnectionHandler> logger)
+        RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, PassiveHealth passive, ILogger<ProxyConnectionHandler> logger)
     {
+        _passive = passive;
         _metrics = metrics;
         _preamble = new ClientPreambleReader(keys, time);
         _routing = routing;
@@ -147,6 +150,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                 }
 
                 decision.Lease?.Connected();
+                _passive.ConnectSucceeded(route.GroupId);
                 return ((socket, decision), ConnectionOutcome.Closed);
             }
             catch (TransparentBindException ex)
@@ -163,6 +167,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
                 _metrics.ConnectFailed(route.GroupId);
+                _passive.ConnectFailed(route.GroupId);
                 if (_logger.IsEnabled(LogLevel.Warning))
                 {
                     LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);
