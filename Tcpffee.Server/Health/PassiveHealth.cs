@@ -7,7 +7,8 @@ namespace Tcpffee.Health;
 /// Passive health, as HAProxy's <c>observe layer4</c> or Envoy's outlier detection: live traffic is evidence too.
 /// After <c>passive_fall</c> consecutive failed connects a group counts as failing, with the fall action Draining,
 /// until a connect to it succeeds or one of its active checks passes. After a back-off (5 s, doubling up to 60 s)
-/// it is offered again; the first failure then trips it at once.
+/// it is offered again; the first failure then trips it at once. In a cluster this proxy's view is its vote on a
+/// pseudo-check of the group (index -1), and routing follows the committed verdict, as for an active check.
 /// </summary>
 internal sealed partial class PassiveHealth : IDisposable
 {
@@ -19,13 +20,22 @@ internal sealed partial class PassiveHealth : IDisposable
     private readonly ILogger<PassiveHealth> _logger;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<int, PassiveGroupHealth> _groups = new();
+    private readonly IHealthElection? _election;
 
-    public PassiveHealth(RoutingState routing, TimeProvider time, ILogger<PassiveHealth> logger)
+    public PassiveHealth(RoutingState routing, TimeProvider time, ILogger<PassiveHealth> logger, IHealthElection? election = null)
     {
         _routing = routing;
         _time = time;
         _logger = logger;
+        _election = election;
+        if (election is not null)
+        {
+            election.Changed += OnElectionChanged;
+        }
     }
+
+    /// <summary>The pseudo-check under which a proxy votes on a group's passive health in a cluster.</summary>
+    public static HealthCheckIdentity IdentityOf(int groupId) => new(groupId, -1, "passive");
 
     /// <summary>The group's passive state for the API: failing, consecutive failures, and when it is next offered.</summary>
     public (bool Failing, int Failures, DateTimeOffset? RetryAt) Describe(int groupId)
@@ -91,6 +101,11 @@ internal sealed partial class PassiveHealth : IDisposable
 
     public void Dispose()
     {
+        if (_election is not null)
+        {
+            _election.Changed -= OnElectionChanged;
+        }
+
         lock (_lock)
         {
             foreach (var group in _groups.Values)
@@ -122,7 +137,7 @@ internal sealed partial class PassiveHealth : IDisposable
         group.RetryAt = _time.GetUtcNow() + backoff;
         group.Retry?.Dispose();
         group.Retry = _time.CreateTimer(_ => OfferAgain(groupId, group), null, backoff, Timeout.InfiniteTimeSpan);
-        _routing.Groups.Get(groupId).SetPassive(GroupStatus.Draining);
+        SetOwn(groupId, up: false);
         if (!wasFailing)
         {
             LogFailing(groupId, group.Failures, backoff.TotalSeconds);
@@ -140,7 +155,7 @@ internal sealed partial class PassiveHealth : IDisposable
 
             group.OnTrial = true;
             group.RetryAt = null;
-            _routing.Groups.Get(groupId).SetPassive(GroupStatus.Up);
+            SetOwn(groupId, up: true);
             LogOnTrial(groupId, group.Backoff.TotalSeconds);
         }
     }
@@ -153,10 +168,35 @@ internal sealed partial class PassiveHealth : IDisposable
         }
 
         group.Retry?.Dispose();
-        _routing.Groups.Get(groupId).SetPassive(GroupStatus.Up);
+        SetOwn(groupId, up: true);
         if (group.Failing || group.OnTrial)
         {
             LogRecovered(groupId, reason);
+        }
+    }
+
+    /// <summary>Records this proxy's view of the group, as its vote in a cluster, and routes by what is decided.</summary>
+    private void SetOwn(int groupId, bool up)
+    {
+        _election?.Observe(IdentityOf(groupId), up);
+        Route(groupId);
+    }
+
+    private void Route(int groupId)
+    {
+        var own = !(_groups.TryGetValue(groupId, out var group) && group.Failing && !group.OnTrial);
+        var up = _election is { } election ? GroupHealthUpdater.Decided(own, election.Verdict(IdentityOf(groupId)), election.IsIsolated) : own;
+        _routing.Groups.Get(groupId).SetPassive(up ? GroupStatus.Up : GroupStatus.Draining);
+    }
+
+    private void OnElectionChanged()
+    {
+        lock (_lock)
+        {
+            foreach (var group in _routing.Current.Config.Groups)
+            {
+                Route(group.Id);
+            }
         }
     }
 
