@@ -26,12 +26,16 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     private readonly ConcurrentDictionary<int, byte> _transparentFailureLogged = new();
     private readonly TimeProvider _time;
     private readonly PassiveHealth _passive;
+    private readonly WarningAggregator _warnings;
     private readonly ILogger<ProxyConnectionHandler> _logger;
+
+    private const string NoGroupReason = "no eligible group";
 
     public ProxyConnectionHandler(
         RoutingState routing, StickyRouter router, KeyBuilder keys, ProxyMetrics metrics, TimeProvider time, PassiveHealth passive, ILogger<ProxyConnectionHandler> logger)
     {
         _passive = passive;
+        _warnings = new WarningAggregator(time);
         _metrics = metrics;
         _preamble = new ClientPreambleReader(keys, time);
         _routing = routing;
@@ -135,7 +139,11 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         {
             if (decision.Route is not { } route)
             {
-                LogNoEligibleGroup(client, port, key);
+                if (_logger.IsEnabled(LogLevel.Warning) && _warnings.ShouldLog(port, NoGroupReason, out var leftOut))
+                {
+                    LogNoEligibleGroup(client, port, key, leftOut);
+                }
+
                 return ((null, decision), ConnectionOutcome.NoEligibleGroup);
             }
 
@@ -168,9 +176,9 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             {
                 _metrics.ConnectFailed(route.GroupId);
                 _passive.ConnectFailed(route.GroupId);
-                if (_logger.IsEnabled(LogLevel.Warning))
+                if (_logger.IsEnabled(LogLevel.Warning) && _warnings.ShouldLog(route.GroupId, ex.Message, out var leftOut))
                 {
-                    LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);
+                    LogConnectFailed(client, route.GroupId, route.Backend, ex.Message, leftOut);
                 }
                 if ((!decision.IsNewKey && !model.Config.Redispatch) || --attemptsLeft <= 0)
                 {
