@@ -67,6 +67,7 @@ internal static class ConfigLoader
             ConnectTimeout = root.Seconds("connect_timeout", DurationBounds.Timeout) ?? defaults.ConnectTimeout,
             FirstMessageTimeout = root.Seconds("first_message_timeout", DurationBounds.Timeout) ?? defaults.FirstMessageTimeout,
             IdleTimeout = root.Seconds("idle_timeout", DurationBounds.OptionalTimeout) ?? defaults.IdleTimeout,
+            Redispatch = root.Boolean("redispatch") ?? defaults.Redispatch,
             MaxConnections = root.Integer("max_connections", 1, int.MaxValue) ?? defaults.MaxConnections,
             MaxConnectionsPerClient = root.Integer("max_connections_per_client", 0, int.MaxValue) ?? defaults.MaxConnectionsPerClient,
             ShutdownTimeout = root.Seconds("shutdown_timeout", DurationBounds.OptionalTimeout) ?? defaults.ShutdownTimeout,

@@ -17,10 +17,15 @@ internal sealed record GroupConfig(
     /// <summary>Send a PROXY protocol header of this version ahead of the client's first byte; null sends none.</summary>
     public ProxyProtocolVersion? SendProxy { get; init; }
 
+    public const int DefaultPassiveFall = 3;
+
+    /// <summary>Consecutive failed connects of live traffic after which the group counts as failing (Draining); 0 turns it off.</summary>
+    public int PassiveFall { get; init; } = DefaultPassiveFall;
+
     public bool Equals(GroupConfig? other) =>
         other is not null && Id == other.Id && Portmap.Equals(other.Portmap) && Drain == other.Drain
         && Disabled == other.Disabled && HealthChecks.SequenceEqual(other.HealthChecks)
-        && Transparent == other.Transparent && SendProxy == other.SendProxy;
+        && Transparent == other.Transparent && SendProxy == other.SendProxy && PassiveFall == other.PassiveFall;
 
     public override int GetHashCode() => HashCode.Combine(Id, Portmap, Drain, Disabled);
 }

@@ -44,6 +44,7 @@ internal static class GroupConfigReader
         var disabled = group.Boolean("disabled") ?? false;
         var transparent = group.Boolean("transparent") ?? false;
         var sendProxy = ReadProxyVersion(group);
+        var passiveFall = group.Integer("passive_fall", 0, 1_000_000) ?? GroupConfig.DefaultPassiveFall;
 
         var checks = ImmutableArray.CreateBuilder<HealthCheckConfig>();
         var tables = group.TableArray("healthchecks") ?? [];
@@ -64,7 +65,7 @@ internal static class GroupConfigReader
         group.ReportUnknownKeys();
         return group.ErrorCount > errorsBefore || portmap is null
             ? null
-            : new GroupConfig(id, portmap, drain, disabled, checks.ToImmutable()) { Transparent = transparent, SendProxy = sendProxy };
+            : new GroupConfig(id, portmap, drain, disabled, checks.ToImmutable()) { Transparent = transparent, SendProxy = sendProxy, PassiveFall = passiveFall };
     }
 
     private static ProxyProtocolVersion? ReadProxyVersion(TomlTableReader group)

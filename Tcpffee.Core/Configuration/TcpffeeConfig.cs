@@ -35,6 +35,9 @@ internal sealed record TcpffeeConfig
     /// <summary>How long a connection may carry no bytes either way; <see cref="TimeSpan.Zero"/> means no limit.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Whether a known key whose backend cannot be reached moves to another group, as HAProxy's <c>option redispatch</c>.</summary>
+    public bool Redispatch { get; init; } = true;
+
     public int MaxConnections { get; init; } = DefaultMaxConnections;
 
     /// <summary>Connections open at once from one client address (after a PROXY header, the address it names); 0 means no limit.</summary>

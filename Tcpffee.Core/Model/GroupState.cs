@@ -11,6 +11,7 @@ internal sealed class GroupState
     private int _configured;
     private int _health;
     private int _admin;
+    private int _passive;
     private long _openConnections;
     private long _totalConnections;
     private long _bytesUp;
@@ -32,7 +33,11 @@ internal sealed class GroupState
     /// <summary>The status an operator set at runtime through the API.</summary>
     public GroupStatus Admin => (GroupStatus)Volatile.Read(ref _admin);
 
-    public GroupStatus Effective => (GroupStatus)Math.Max(Volatile.Read(ref _configured), Math.Max(Volatile.Read(ref _health), Volatile.Read(ref _admin)));
+    /// <summary>The status live traffic asks for: Draining after <c>passive_fall</c> consecutive connect failures.</summary>
+    public GroupStatus Passive => (GroupStatus)Volatile.Read(ref _passive);
+
+    public GroupStatus Effective => (GroupStatus)Math.Max(
+        Math.Max(Volatile.Read(ref _configured), Volatile.Read(ref _passive)), Math.Max(Volatile.Read(ref _health), Volatile.Read(ref _admin)));
 
     public long OpenConnections => Interlocked.Read(ref _openConnections);
 
@@ -42,6 +47,8 @@ internal sealed class GroupState
     public void SetHealth(GroupStatus status) => Volatile.Write(ref _health, (int)status);
 
     public void SetAdmin(GroupStatus status) => Volatile.Write(ref _admin, (int)status);
+
+    public void SetPassive(GroupStatus status) => Volatile.Write(ref _passive, (int)status);
 
     /// <summary>Connections ever forwarded to this group.</summary>
     public long TotalConnections => Interlocked.Read(ref _totalConnections);

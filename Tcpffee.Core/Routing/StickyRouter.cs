@@ -37,7 +37,8 @@ internal sealed class StickyRouter
         return AssignNewAsync(model, port, key, replacing: current, excluded: [current]);
     }
 
-    /// <summary>After a failed connect for a new key, moves it to another group that has not been tried yet.</summary>
+    /// <summary>After a failed connect (a new key, or a known one with <c>redispatch</c>), moves the key to another group not tried yet.</summary>
+    /// <remarks>The move is a compare-and-set: it applies only while the key is still on the failed group, so racing proxies agree.</remarks>
     public ValueTask<RouteDecision> RerouteAsync(RoutingModel model, int port, StickKey key, RouteDecision failed, IReadOnlyCollection<int> tried)
     {
         failed.Lease?.Dispose();

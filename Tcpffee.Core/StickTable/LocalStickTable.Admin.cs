@@ -108,7 +108,7 @@ internal sealed partial class LocalStickTable
                 RemoveEntry(oldest);
             }
 
-            var entry = new StickEntry(key, groupId) { IdleSince = idleSince };
+            var entry = new StickEntry(key, groupId) { IdleSince = idleSince, Served = true };
             AddEntry(entry);
             _idle.InsertOrdered(entry);
             return true;

@@ -3,7 +3,7 @@ namespace Tcpffee.StickTable;
 // Connection lifecycle operations: open an existing entry, assign and release; the leases of the data path's port wrap them.
 internal sealed partial class LocalStickTable
 {
-    public StickLease? TryOpen(StickKey key) => OpenExisting(key) is { } groupId ? new StickLease(key, groupId, _release) : null;
+    public StickLease? TryOpen(StickKey key) => OpenExisting(key) is { } groupId ? new StickLease(key, groupId, _release, _abandon) : null;
 
     public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null) =>
         ValueTask.FromResult(WithLease(key, Assign(key, groupId, replacing)));
@@ -61,8 +61,16 @@ internal sealed partial class LocalStickTable
         }
     }
 
-    /// <summary>Records a connection closing; when none remain open the expiration countdown starts.</summary>
-    public void Release(StickKey key)
+    /// <summary>Records a connection that reached its backend closing; when none remain open the expiration countdown starts.</summary>
+    public void Release(StickKey key) => Release(key, served: true);
+
+    /// <summary>
+    /// Records a connection closing that never reached a backend: the entry's countdown is left where the last served
+    /// connection put it, and an entry no connection was ever served by goes.
+    /// </summary>
+    public void Abandon(StickKey key) => Release(key, served: false);
+
+    private void Release(StickKey key, bool served)
     {
         ThrowIfDefault(key);
         lock (_lock)
@@ -76,17 +84,40 @@ internal sealed partial class LocalStickTable
                 return;
             }
 
-            if (--entry.Open == 0)
+            if (served)
             {
+                // Stamped even while other connections stay open: an abandoned one closing last must not undo it.
                 entry.IdleSince = now;
-                _idle.AddLast(entry);
-                TrimToBound();
+                entry.Served = true;
             }
+
+            if (--entry.Open != 0)
+            {
+                return;
+            }
+
+            if (!entry.Served)
+            {
+                RemoveEntry(entry);
+                return;
+            }
+
+            if (served)
+            {
+                _idle.AddLast(entry);
+            }
+            else
+            {
+                _idle.InsertOrdered(entry);
+                DropExpired(now);
+            }
+
+            TrimToBound();
         }
     }
 
     private StickAssignment WithLease(StickKey key, StickAssignment assignment) =>
-        assignment.Status == StickAssignmentStatus.NotStored ? assignment : assignment with { Lease = new StickLease(key, assignment.GroupId, _release) };
+        assignment.Status == StickAssignmentStatus.NotStored ? assignment : assignment with { Lease = new StickLease(key, assignment.GroupId, _release, _abandon) };
 
     private void OpenConnection(StickEntry entry)
     {

@@ -16,6 +16,7 @@ internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
     private readonly HashSet<StickEntry>.AlternateLookup<StickKey> _byKey;
     private readonly StickKeyIndex<StickEntry, StickEntryByKey, StickEntryInGroup> _index = new(static entry => entry.GroupId);
     private readonly Action<StickKey> _release;
+    private readonly Action<StickKey> _abandon;
     private readonly StickIdleList _idle = new();
     private TimeSpan _expiration;
     private long _expirationTimestamp;
@@ -31,6 +32,7 @@ internal sealed partial class LocalStickTable : IStickLeases, IStickTableAdmin
         _expirationTimestamp = ToTimestampUnits(expiration);
         _maxEntries = maxEntries;
         _release = Release;
+        _abandon = Abandon;
     }
 
     /// <summary>Gets how long an entry stays alive after its last connection closes.</summary>

@@ -8,8 +8,11 @@ internal sealed class StickEntry(StickKey key, int groupId)
     public int GroupId = groupId;
     public int Open;
 
-    /// <summary>Monotonic timestamp of the last release; meaningful only while <see cref="Open"/> is zero.</summary>
+    /// <summary>Monotonic timestamp of the last release of a connection that reached its backend; meaningful only while <see cref="Open"/> is zero.</summary>
     public long IdleSince;
+
+    /// <summary>Whether a connection with this key ever reached its backend; an entry no connection was served by is not kept.</summary>
+    public bool Served;
 
     public StickEntry? Previous;
     public StickEntry? Next;

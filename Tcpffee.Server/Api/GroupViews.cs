@@ -13,9 +13,11 @@ internal sealed class GroupViews
     private readonly IStickTableAdmin _table;
     private readonly HealthMonitor _health;
     private readonly IHealthElection? _election;
+    private readonly PassiveHealth _passive;
 
-    public GroupViews(RoutingState routing, IStickTableAdmin table, HealthMonitor health, IHealthElection? election = null)
+    public GroupViews(RoutingState routing, IStickTableAdmin table, HealthMonitor health, PassiveHealth passive, IHealthElection? election = null)
     {
+        _passive = passive;
         _routing = routing;
         _table = table;
         _health = health;
@@ -50,6 +52,7 @@ internal sealed class GroupViews
         var state = _routing.Groups.Get(group.Id);
         var entries = _table.CountForGroup(group.Id);
         var effective = state.Effective;
+        var (failing, failures, retryAt) = _passive.Describe(group.Id);
         return new GroupResponse(
             group.Id,
             [.. config.Ports.Where(group.Portmap.Covers).Select(p => new PortmapEntryResponse(p, group.Portmap.Resolve(p)!.ToString()))],
@@ -66,7 +69,8 @@ internal sealed class GroupViews
             effective == GroupStatus.Draining ? entries == 0 && state.OpenConnections == 0 : null,
             group.Transparent,
             group.SendProxy?.ToString().ToLowerInvariant(),
-            HealthDecidedBy);
+            HealthDecidedBy,
+            new PassiveHealthResponse(group.PassiveFall, failing, failures, retryAt));
     }
 
     private HealthCheckResponse Describe(RunningCheck check)

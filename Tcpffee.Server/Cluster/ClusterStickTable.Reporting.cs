@@ -26,10 +26,10 @@ internal sealed partial class ClusterStickTable
         }
     }
 
-    /// <summary>Keys with activity since the last report, and every key with open connections here, as Touch commands.</summary>
+    /// <summary>Keys with activity since the last report, and every key with a served connection open here, as Touch commands.</summary>
     private async Task ReportActivityAsync(CancellationToken cancellation)
     {
-        var keys = new HashSet<StickKey>(_open.Keys);
+        var keys = new HashSet<StickKey>(_serving.Keys);
         foreach (var key in _active.Keys)
         {
             _active.TryRemove(key, out _);
@@ -63,9 +63,10 @@ internal sealed partial class ClusterStickTable
             await ProposeInBackgroundAsync(StickCommandKind.Expire, StickCommand.Expire(), cancellation).ConfigureAwait(false);
         }
 
-        foreach (var (key, group) in _provisional)
+        foreach (var (key, (group, replacing)) in _provisional)
         {
-            var result = await ProposeInBackgroundAsync(StickCommandKind.Assign, StickCommand.Assign(key, group, replacing: null), cancellation)
+            // A move is proposed as the same compare-and-set: it applies only if the key is still on the group it left.
+            var result = await ProposeInBackgroundAsync(StickCommandKind.Assign, StickCommand.Assign(key, group, replacing), cancellation)
                 .ConfigureAwait(false);
             if (result.Status != ProposalStatus.Committed)
             {

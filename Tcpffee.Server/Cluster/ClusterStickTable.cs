@@ -23,10 +23,16 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 
     /// <summary>Committed results this node's replica has not applied yet, with the index that makes them visible.</summary>
     private readonly ConcurrentDictionary<StickKey, (int GroupId, long Index)> _pending = new();
-    private readonly ConcurrentDictionary<StickKey, int> _provisional = new();
+    private readonly ConcurrentDictionary<StickKey, ProvisionalAssignment> _provisional = new();
+    /// <summary>Connections open here per key, those still connecting included (they hold the entry, but do not renew it).</summary>
     private readonly ConcurrentDictionary<StickKey, int> _open = new();
+
+    /// <summary>Connections open here per key that reached their backend: the activity reported to the leader.</summary>
+    private readonly ConcurrentDictionary<StickKey, int> _serving = new();
     private readonly ConcurrentDictionary<StickKey, byte> _active = new();
     private readonly Action<StickKey> _release;
+    private readonly Action<StickKey> _abandon;
+    private readonly Action<StickKey> _connected;
     private volatile bool _isolated;
 
     public ClusterStickTable(StickReplica replica, RaftGroup group, ClusterTimingOptions timings, ClusterMetrics metrics, ILogger<ClusterStickTable> logger)
@@ -37,6 +43,8 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
         _metrics = metrics;
         _logger = logger;
         _release = Release;
+        _abandon = Abandon;
+        _connected = Connected;
     }
 
     /// <summary>Gets whether this node cannot reach the majority and assigns new keys on its own.</summary>
@@ -81,17 +89,33 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 
     public StickAssignment AssignIsolated(StickKey key, int groupId, int? replacing = null)
     {
-        _provisional[key] = groupId;
+        _provisional[key] = new ProvisionalAssignment(groupId, replacing);
         _metrics.FallbackDecision(_group.Name);
         return new StickAssignment(groupId, replacing is null ? StickAssignmentStatus.Assigned : StickAssignmentStatus.Reassigned, Opened(key, groupId));
     }
 
+    /// <summary>A connection that reached its backend closes: activity to report.</summary>
     private void Release(StickKey key)
     {
         _active[key] = 0;
-        while (_open.TryGetValue(key, out var count))
+        Decrement(_serving, key);
+        Decrement(_open, key);
+    }
+
+    /// <summary>A connection that never reached a backend closes: no activity, so the entry expires on its own time.</summary>
+    private void Abandon(StickKey key) => Decrement(_open, key);
+
+    private void Connected(StickKey key)
+    {
+        _serving.AddOrUpdate(key, 1, static (_, count) => count + 1);
+        _active[key] = 0;
+    }
+
+    private static void Decrement(ConcurrentDictionary<StickKey, int> counts, StickKey key)
+    {
+        while (counts.TryGetValue(key, out var count))
         {
-            if (count <= 1 ? _open.TryRemove(new KeyValuePair<StickKey, int>(key, count)) : _open.TryUpdate(key, count - 1, count))
+            if (count <= 1 ? counts.TryRemove(new KeyValuePair<StickKey, int>(key, count)) : counts.TryUpdate(key, count - 1, count))
             {
                 return;
             }
@@ -104,7 +128,7 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
     {
         if (_provisional.TryGetValue(key, out var provisional))
         {
-            return Describe(key, provisional, _replica.NowMs + (long)_replica.Expiration.TotalMilliseconds);
+            return Describe(key, provisional.GroupId, _replica.NowMs + (long)_replica.Expiration.TotalMilliseconds);
         }
 
         if (_pending.TryGetValue(key, out var pending) && _group.AppliedIndex < pending.Index)
@@ -141,11 +165,11 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
             }
         }
 
-        foreach (var (key, group) in _provisional)
+        foreach (var (key, provisional) in _provisional)
         {
-            if (groupId is null || group == groupId)
+            if (groupId is null || provisional.GroupId == groupId)
             {
-                merged.Add(Describe(key, group, now + expiration));
+                merged.Add(Describe(key, provisional.GroupId, now + expiration));
             }
         }
 
@@ -182,6 +206,12 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
 
     private int? GroupOf(StickKey key)
     {
+        // What this proxy decided without the majority is newer than the committed entry it may have moved the key from.
+        if (_provisional.TryGetValue(key, out var provisional))
+        {
+            return provisional.GroupId;
+        }
+
         if (_pending.TryGetValue(key, out var pending))
         {
             if (_group.AppliedIndex < pending.Index)
@@ -192,7 +222,7 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
             _pending.TryRemove(new KeyValuePair<StickKey, (int, long)>(key, pending));
         }
 
-        return _replica.State.Lookup(key) ?? (_provisional.TryGetValue(key, out var provisional) ? provisional : null);
+        return _replica.State.Lookup(key);
     }
 
     private void Committed(StickKey key, ProposalResult result)
@@ -207,7 +237,6 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
     private StickLease Opened(StickKey key, int groupId)
     {
         _open.AddOrUpdate(key, 1, static (_, count) => count + 1);
-        _active[key] = 0;
-        return new StickLease(key, groupId, _release);
+        return new StickLease(key, groupId, _release, _abandon, _connected);
     }
 }

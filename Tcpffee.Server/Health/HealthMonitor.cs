@@ -19,6 +19,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
     private readonly HealthStateStore _store;
     private readonly GroupOverrides _overrides;
     private readonly IHealthElection? _election;
+    private readonly PassiveHealth? _passive;
     private readonly ILogger<HealthMonitor> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<HealthCheckIdentity, RunningCheck> _checks = [];
@@ -36,7 +37,8 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         HealthStateStore store,
         GroupOverrides overrides,
         ILogger<HealthMonitor> logger,
-        IHealthElection? election = null)
+        IHealthElection? election = null,
+        PassiveHealth? passive = null)
     {
         _routing = routing;
         _scheduler = scheduler;
@@ -47,6 +49,7 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
         _overrides = overrides;
         _logger = logger;
         _election = election;
+        _passive = passive;
     }
 
     /// <summary>A copy of every running check, for the API and the proxy's own health.</summary>
@@ -177,6 +180,11 @@ internal sealed partial class HealthMonitor : IHostedService, IDisposable
 
             // Counters alone are written within a second.
             _store.MarkDirty();
+            if (result.Passed)
+            {
+                _passive?.CheckPassed(check.Identity.GroupId);
+            }
+
             if (!_counter.Count(check, result))
             {
                 return;

@@ -11,6 +11,7 @@ internal static class HealthServiceCollectionExtensions
         services.AddSingleton<ProbeRunner>();
         services.AddSingleton<RiseFallCounter>();
         services.AddSingleton<GroupHealthUpdater>();
+        services.AddSingleton<PassiveHealth>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         return services;

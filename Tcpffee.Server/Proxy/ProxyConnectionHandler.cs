@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Tcpffee.Diagnostics;
+using Tcpffee.Health;
 using Tcpffee.Listeners;
 using Tcpffee.Model;
 using Tcpffee.ProxyProtocol;
@@ -24,7 +25,11 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
     private readonly ClientPreambleReader _preamble;
     private readonly ConcurrentDictionary<int, byte> _transparentFailureLogged = new();
     private readonly TimeProvider _time;
+    private readonly PassiveHealth _passive;
+    private readonly WarningAggregator _warnings;
     private readonly ILogger<ProxyConnectionHandler> _logger;
+
+    private const string NoGroupReason = "no eligible group";
 
     public ProxyConnectionHandler(
         RoutingState routing,
@@ -33,8 +38,11 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         ClientConnectionCounts perClient,
         ProxyMetrics metrics,
         TimeProvider time,
+        PassiveHealth passive,
         ILogger<ProxyConnectionHandler> logger)
     {
+        _passive = passive;
+        _warnings = new WarningAggregator(time);
         _metrics = metrics;
         _preamble = new ClientPreambleReader(keys, time, perClient);
         _routing = routing;
@@ -126,17 +134,25 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
 
     /// <summary>
     /// Connects to the routed backend. A new key whose backend cannot be reached tries the next eligible group, each
-    /// at most once; a known key fails, because stickiness is the promise and health checks take a dead group out.
+    /// at most once. So does a known key with <c>redispatch</c> (HAProxy's <c>option redispatch</c>): its client could
+    /// not reach its servers anyway, and the key moves to the group that answers. Without it, a known key fails.
     /// </summary>
     private async Task<((Socket? Socket, RouteDecision Decision), ConnectionOutcome)> ConnectAsync(
         RoutingModel model, int port, StickKey key, IPEndPoint client, RouteDecision decision)
     {
         List<int>? tried = null;
+
+        // Bounds the loop even if other proxies keep moving the key between groups that fail.
+        var attemptsLeft = model.RoutesFor(port).Length;
         while (true)
         {
             if (decision.Route is not { } route)
             {
-                LogNoEligibleGroup(client, port, key);
+                if (_logger.IsEnabled(LogLevel.Warning) && _warnings.ShouldLog(port, NoGroupReason, out var leftOut))
+                {
+                    LogNoEligibleGroup(client, port, key, leftOut);
+                }
+
                 return ((null, decision), ConnectionOutcome.NoEligibleGroup);
             }
 
@@ -149,6 +165,9 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                     // Working again: the next failure of this group is worth a line.
                     _transparentFailureLogged.TryRemove(route.GroupId, out _);
                 }
+
+                decision.Lease?.Connected();
+                _passive.ConnectSucceeded(route.GroupId);
                 return ((socket, decision), ConnectionOutcome.Closed);
             }
             catch (TransparentBindException ex)
@@ -165,11 +184,12 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
                 _metrics.ConnectFailed(route.GroupId);
-                if (_logger.IsEnabled(LogLevel.Warning))
+                _passive.ConnectFailed(route.GroupId);
+                if (_logger.IsEnabled(LogLevel.Warning) && _warnings.ShouldLog(route.GroupId, ex.Message, out var leftOut))
                 {
-                    LogConnectFailed(client, route.GroupId, route.Backend, ex.Message);
+                    LogConnectFailed(client, route.GroupId, route.Backend, ex.Message, leftOut);
                 }
-                if (!decision.IsNewKey)
+                if ((!decision.IsNewKey && !model.Config.Redispatch) || --attemptsLeft <= 0)
                 {
                     decision.Lease?.Dispose();
                     return ((null, decision with { Route = null, Lease = null }), ConnectionOutcome.ConnectFailed);

@@ -86,7 +86,7 @@ public sealed class ApiShapeTests : IClassFixture<ApiShapeFixture>
     private static readonly string[] GroupFields =
     [
         "bytesDown", "bytesUp", "configuredState", "drained", "effectiveState", "healthChecks", "healthDecidedBy", "healthState", "id", "openConnections",
-        "portmap", "runtimeOverride", "sendProxy", "stickEntries", "totalConnections", "transparent",
+        "passive", "portmap", "runtimeOverride", "sendProxy", "stickEntries", "totalConnections", "transparent",
     ];
 
     private static readonly string[] HealthCheckFields =

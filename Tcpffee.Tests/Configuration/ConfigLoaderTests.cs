@@ -129,7 +129,17 @@ public sealed class ConfigLoaderTests
         Assert.Empty(group.Portmap.Ports);
         Assert.False(group.Drain);
         Assert.False(group.Disabled);
+        Assert.Equal(3, group.PassiveFall);
         Assert.Empty(group.HealthChecks);
+    }
+
+    [Fact]
+    public void Parse_RedispatchOffAndPassiveFallZero_Read()
+    {
+        var config = ConfigLoader.Parse("redispatch = false\n" + Minimal + "\npassive_fall = 0\n", "t.toml");
+
+        Assert.False(config.Redispatch);
+        Assert.Equal(0, config.Groups[0].PassiveFall);
     }
 
     [Fact]
@@ -227,6 +237,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(100_000, config.MaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(30), config.ShutdownTimeout);
         Assert.Equal(1_000_000, config.StickTableMaxEntries);
+        Assert.True(config.Redispatch);
         Assert.Empty(config.Peers);
         var group = Assert.Single(config.Groups);
         Assert.Equal(0, group.Id);

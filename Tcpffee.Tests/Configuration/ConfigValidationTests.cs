@@ -102,6 +102,8 @@ public sealed class ConfigValidationTests
     [InlineData("first_message_timeout 0", "ports = [ 5280 ]\nfirst_message_timeout = 0.0\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 25, "first_message_timeout: must be at least 0.001 s (1 ms), got 0")]
     [InlineData("idle_timeout nan", "ports = [ 5280 ]\nidle_timeout = nan\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 16, "idle_timeout: must be a number of seconds, got nan")]
     [InlineData("shutdown_timeout infinite", "ports = [ 5280 ]\nshutdown_timeout = inf\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 20, "shutdown_timeout: must be at most 86400 s (1 day), got inf")]
+    [InlineData("redispatch not a boolean", "ports = [ 5280 ]\nredispatch = 1\n[groups.0]\nportmap = \"127.0.0.1\"\n", 2, 14, "redispatch")]
+    [InlineData("passive_fall negative", "ports = [ 5280 ]\n[groups.0]\nportmap = \"127.0.0.1\"\npassive_fall = -1\n", 4, 16, "passive_fall: must be")]
     public void Parse_OneMistake_ReportsItAtItsPosition(string mistake, string toml, int line, int column, string message)
     {
         var exception = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(toml, Path));

@@ -73,6 +73,7 @@ public sealed class LocalStickTablePageTests
         var table = _clock.NewTable();
         var first = (await table.AssignAsync(Key(1), 2)).Lease!;
         var second = table.TryOpen(Key(1))!;
+        first.Connected();
 
         first.Dispose();
         first.Dispose();

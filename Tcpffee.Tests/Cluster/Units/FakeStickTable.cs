@@ -43,7 +43,7 @@ internal sealed class FakeStickTable : IStickLeases
         }
 
         _entries[key] = (entry.GroupId, entry.Open + 1);
-        return new StickLease(key, entry.GroupId, Release);
+        return new StickLease(key, entry.GroupId, Release, Release);
     }
 
     private StickAssignment Assign(StickKey key, int groupId, int? replacing = null)
@@ -51,13 +51,13 @@ internal sealed class FakeStickTable : IStickLeases
         if (_entries.TryGetValue(key, out var entry) && entry.GroupId != replacing)
         {
             _entries[key] = (entry.GroupId, entry.Open + 1);
-            return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing, new StickLease(key, entry.GroupId, Release));
+            return new StickAssignment(entry.GroupId, StickAssignmentStatus.Existing, new StickLease(key, entry.GroupId, Release, Release));
         }
 
         var open = _entries.TryGetValue(key, out entry) ? entry.Open : 0;
         var status = _entries.ContainsKey(key) ? StickAssignmentStatus.Reassigned : StickAssignmentStatus.Assigned;
         _entries[key] = (groupId, open + 1);
-        return new StickAssignment(groupId, status, new StickLease(key, groupId, Release));
+        return new StickAssignment(groupId, status, new StickLease(key, groupId, Release, Release));
     }
 
     public ValueTask<StickAssignment> AssignAsync(StickKey key, int groupId, int? replacing = null)
@@ -66,7 +66,7 @@ internal sealed class FakeStickTable : IStickLeases
         if (!Isolated && CommittedElsewhere.Remove(key, out var committed) && committed != replacing)
         {
             _entries[key] = (committed, 1);
-            return ValueTask.FromResult(new StickAssignment(committed, StickAssignmentStatus.Existing, new StickLease(key, committed, Release)));
+            return ValueTask.FromResult(new StickAssignment(committed, StickAssignmentStatus.Existing, new StickLease(key, committed, Release, Release)));
         }
 
         return ValueTask.FromResult(Isolated ? new StickAssignment(groupId, StickAssignmentStatus.Isolated) : Assign(key, groupId, replacing));
