@@ -13,6 +13,14 @@ namespace Tcpffee.Descriptors;
 /// </summary>
 internal static class FirstUseWarmup
 {
+    /// <summary>
+    /// The OpenAPI generator's schema machinery, which only the first request for the document loads (see
+    /// <c>ApiDocumentation</c>): warming it would cost every proxy its memory, and that request, rare and made by a
+    /// person, finds descriptors left even during a shortage, since accepts stop short of the limit.
+    /// </summary>
+    private static readonly HashSet<string> LoadedOnFirstRequest =
+        new(["Newtonsoft.Json", "NJsonSchema.NewtonsoftJson", "Namotion.Reflection", "Microsoft.CSharp"], StringComparer.Ordinal);
+
     /// <summary>Loads every assembly <paramref name="root"/> references, transitively, and binds the native cryptography.</summary>
     /// <returns>The number of assemblies loaded or found loaded.</returns>
     public static int Run(Assembly root)
@@ -31,7 +39,7 @@ internal static class FirstUseWarmup
         {
             foreach (var reference in assembly.GetReferencedAssemblies())
             {
-                if (!seen.Add(reference.FullName))
+                if (LoadedOnFirstRequest.Contains(reference.Name ?? "") || !seen.Add(reference.FullName))
                 {
                     continue;
                 }
