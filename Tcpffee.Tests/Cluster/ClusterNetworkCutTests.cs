@@ -68,31 +68,7 @@ public sealed class ClusterNetworkCutTests(ITestOutputHelper output)
         await cluster.WaitReplicatedAsync(known.Concat(committed).ToDictionary(), timeout: TimeSpan.FromSeconds(30));
 
         // The clients first seen by the node that was cut off end in one group through all three proxies.
-        var split = "";
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                var problems = new List<string>();
-                foreach (var source in aloneClients.Keys)
-                {
-                    var reached = new List<string>();
-                    foreach (var member in cluster.Members)
-                    {
-                        reached.Add(await member.AskAsync(source));
-                    }
-
-                    if (reached.Distinct().Count() != 1)
-                    {
-                        problems.Add($"{TestCluster.KeyOf(source)}: {string.Join(", ", reached)}");
-                    }
-                }
-
-                split = string.Join(Environment.NewLine, problems);
-                return problems.Count == 0;
-            },
-            "every client first seen by the cut-off node reaches one group through all three proxies",
-            diagnostics: () => $"still split:{Environment.NewLine}{split}{Environment.NewLine}{cluster.Logs()}",
-            notYet: Eventually.IsRequestFailure);
+        await cluster.WaitOneGroupEverywhereAsync(aloneClients.Keys, "first seen by the cut-off node");
     }
 
     [Fact]

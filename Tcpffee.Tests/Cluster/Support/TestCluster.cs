@@ -245,6 +245,36 @@ internal sealed class TestCluster : IAsyncDisposable
             timeout: timeout);
     }
 
+    /// <summary>Waits until each of <paramref name="sources"/> reaches the same backend through every node.</summary>
+    public async Task WaitOneGroupEverywhereAsync(IEnumerable<int> sources, string who)
+    {
+        var split = "";
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var problems = new List<string>();
+                foreach (var source in sources)
+                {
+                    var reached = new List<string>();
+                    foreach (var member in Members)
+                    {
+                        reached.Add(await member.AskAsync(source));
+                    }
+
+                    if (reached.Distinct().Count() != 1)
+                    {
+                        problems.Add($"{KeyOf(source)}: {string.Join(", ", reached)}");
+                    }
+                }
+
+                split = string.Join(System.Environment.NewLine, problems);
+                return problems.Count == 0;
+            },
+            $"every client {who} reaches one group through all {Members.Count} proxies",
+            diagnostics: () => $"still split:{System.Environment.NewLine}{split}{System.Environment.NewLine}{Logs()}",
+            notYet: Eventually.IsRequestFailure);
+    }
+
     /// <summary>The tails of every node's output.</summary>
     public string Logs() => string.Join(System.Environment.NewLine, Members.Select(m => m.Tail()));
 
