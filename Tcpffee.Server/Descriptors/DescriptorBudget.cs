@@ -6,8 +6,12 @@ namespace Tcpffee.Descriptors;
 /// </summary>
 internal static class DescriptorBudget
 {
-    /// <summary>Descriptors kept for everything that is not a proxied connection and opens while running.</summary>
-    public const int Margin = 64;
+    /// <summary>
+    /// Descriptors kept for everything that is not a proxied connection and opens while running: the API, health probes,
+    /// saves, and the assemblies the runtime loads on their first use (two descriptors each; tens of them in the first
+    /// minutes, since they are not loaded ahead).
+    /// </summary>
+    public const int Margin = 256;
 
     /// <summary>The descriptors <paramref name="maxConnections"/> would need with <paramref name="openAtStart"/> already open.</summary>
     public static ulong Needed(int maxConnections, int openAtStart) =>
