@@ -143,6 +143,39 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_ArraysOfInlineTables_ReadAsTheirHeaderForms()
+    {
+        var config = ConfigLoader.Parse(
+            """
+            ports = [ 5280 ]
+            peers = [ { host = "10.0.0.1", mac_address = "02:00:00:00:00:01" }, { host = "10.0.0.2", mac_address = "02:00:00:00:00:02" } ]
+            [groups.0]
+            portmap = "127.0.0.1"
+            healthchecks = [ { interval = 2 }, { interval = 3, fall = 1 } ]
+            [groups.1]
+            portmap = "127.0.0.2"
+            healthchecks = []
+            """,
+            "t.toml");
+
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], config.Peers.Select(p => p.Host));
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)], config.Groups[0].HealthChecks.Select(c => c.Interval));
+        Assert.Equal([0, 1], config.Groups[0].HealthChecks.Select(c => c.Index));
+        Assert.Equal(1, config.Groups[0].HealthChecks[1].Fall);
+        Assert.Empty(config.Groups[1].HealthChecks);
+    }
+
+    [Fact]
+    public void Parse_MistakeInAnInlineTableOfAnArray_IsReportedAtItsKeyInThatTable()
+    {
+        var exception = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(
+            "ports = [ 5280 ]\n[groups.0]\nportmap = \"127.0.0.1\"\nhealthchecks = [ { interval = 2 }, { interval = 1e-9 } ]\n", "t.toml"));
+
+        var error = Assert.Single(exception.Errors);
+        Assert.Equal("t.toml:4:38: groups.0.healthchecks[1].interval: must be at least 0.01 s (10 ms), got 1e-09", error.ToString());
+    }
+
+    [Fact]
     public void Parse_ReadmeExample_ReadsTcpHealthCheck()
     {
         var group = ConfigLoader.Parse(ReadmeExample, "readme.toml").Groups[1];

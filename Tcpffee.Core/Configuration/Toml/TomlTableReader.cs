@@ -169,6 +169,14 @@ internal sealed class TomlTableReader
                 _source, t, $"{path}[{i}]", _errors, _source.TableArrayHeaderPosition(path, i) ?? _source.KeyPosition(Raw, key))).ToList();
         }
 
+        // "healthchecks = [ { interval = 2 }, ... ]" says the same as [[healthchecks]] headers, and an empty array, none.
+        if (Raw[key] is TomlArray inline && inline.All(e => e is TomlTable))
+        {
+            var path = Describe(key);
+            var at = _source.KeyPosition(Raw, key);
+            return inline.Select((t, i) => new TomlTableReader(_source, (TomlTable)t!, $"{path}[{i}]", _errors, at)).ToList();
+        }
+
         WrongType(key, "an array of tables");
         return null;
     }
