@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tcpffee.StickTable;
+using Tcpffee.Utilities;
 
 namespace Tcpffee.Cluster;
 
@@ -98,28 +99,17 @@ internal sealed partial class ClusterStickTable : IStickLeases, IStickTableAdmin
     private void Release(StickKey key)
     {
         _active[key] = 0;
-        Decrement(_serving, key);
-        Decrement(_open, key);
+        _serving.Decrement(key);
+        _open.Decrement(key);
     }
 
     /// <summary>A connection that never reached a backend closes: no activity, so the entry expires on its own time.</summary>
-    private void Abandon(StickKey key) => Decrement(_open, key);
+    private void Abandon(StickKey key) => _open.Decrement(key);
 
     private void Connected(StickKey key)
     {
         _serving.AddOrUpdate(key, 1, static (_, count) => count + 1);
         _active[key] = 0;
-    }
-
-    private static void Decrement(ConcurrentDictionary<StickKey, int> counts, StickKey key)
-    {
-        while (counts.TryGetValue(key, out var count))
-        {
-            if (count <= 1 ? counts.TryRemove(new KeyValuePair<StickKey, int>(key, count)) : counts.TryUpdate(key, count - 1, count))
-            {
-                return;
-            }
-        }
     }
 
     public int CountForGroup(int groupId) => _replica.State.CountForGroup(groupId);

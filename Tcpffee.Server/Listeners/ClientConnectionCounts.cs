@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Tcpffee.Utilities;
 
 namespace Tcpffee.Listeners;
 
@@ -55,17 +56,5 @@ internal sealed class ClientConnectionCounts
     }
 
     /// <summary>Gives back one counted connection of <paramref name="address"/>; the entry goes when its last one does.</summary>
-    internal void Release(IPAddress address)
-    {
-        while (_open.TryGetValue(address, out var count))
-        {
-            // Removing only "address at 1" (not "address") keeps a concurrent acquire's increment from being lost.
-            if (count <= 1
-                ? _open.TryRemove(new KeyValuePair<IPAddress, int>(address, count))
-                : _open.TryUpdate(address, count - 1, count))
-            {
-                return;
-            }
-        }
-    }
+    internal void Release(IPAddress address) => _open.Decrement(address);
 }

@@ -53,17 +53,7 @@ public sealed class ClusterPartitionTests
                 partitioned[source] = backend;
             }
 
-            var seen = "";
-            await Eventually.HoldsAsync(
-                async () =>
-                {
-                    var status = await alone.ClusterAsync();
-                    seen = status.ToString();
-                    return status.Fallback && status.StickTable.Fallback;
-                },
-                $"{alone.Name} reports fallback",
-                diagnostics: () => $"last seen: {seen}{Environment.NewLine}{alone.Tail()}", notYet: Eventually.IsRequestFailure,
-                timeout: TimeSpan.FromSeconds(10));
+            await alone.WaitFallbackAsync(true, TimeSpan.FromSeconds(10));
             Assert.Equal("fallback", await alone.ClusterRoleAsync());
 
             var decisions = await alone.RaftCounterAsync(FallbackDecisions, RaftGroupStatus.StickTableName);
@@ -76,16 +66,7 @@ public sealed class ClusterPartitionTests
                 await member.ResumeAsync();
             }
 
-            await Eventually.HoldsAsync(
-                async () =>
-                {
-                    var status = await alone.ClusterAsync();
-                    seen = status.ToString();
-                    return !status.Fallback;
-                },
-                $"{alone.Name} leaves fallback once the majority is back",
-                diagnostics: () => $"last seen: {seen}{Environment.NewLine}{cluster.Logs()}", notYet: Eventually.IsRequestFailure,
-                timeout: TimeSpan.FromSeconds(10));
+            await alone.WaitFallbackAsync(false, TimeSpan.FromSeconds(10));
             await cluster.WaitFormedAsync();
 
             // Everyone routed during the partition ends in one group through all three proxies.

@@ -131,6 +131,26 @@ internal sealed class ClusterMember : IAsyncDisposable
     public async Task<ClusterStatus> ClusterAsync() =>
         (await ApiJson.GetAsync(Http, "api/v1/cluster")).Deserialize<ClusterStatus>(Json)!;
 
+    /// <summary>
+    /// Waits until this node reports itself in the no-majority fallback, with its stick table group too
+    /// (<paramref name="expected"/> true), or out of it (false).
+    /// </summary>
+    public async Task WaitFallbackAsync(bool expected, TimeSpan timeout)
+    {
+        var seen = "";
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var status = await ClusterAsync();
+                seen = status.ToString();
+                return expected ? status.Fallback && status.StickTable.Fallback : !status.Fallback;
+            },
+            expected ? $"{Name} reports fallback" : $"{Name} leaves fallback",
+            timeout,
+            diagnostics: () => $"last seen: {seen}{System.Environment.NewLine}{Tail()}",
+            notYet: Eventually.IsRequestFailure);
+    }
+
     public async Task<string> ClusterRoleAsync() => ApiJson.String(await ApiJson.GetAsync(Http, "api/v1/"), "clusterRole");
 
     public async Task<GroupStatusView> GroupAsync(int id) =>
