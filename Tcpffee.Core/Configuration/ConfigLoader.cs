@@ -79,7 +79,7 @@ internal static class ConfigLoader
         };
 
         root.ReportUnknownKeys();
-        return config with { Warnings = [.. PortmapLoopValidator.Warnings(source, config)] };
+        return config with { Warnings = [.. UnusedKeysValidator.Warnings(source), .. PortmapLoopValidator.Warnings(source, config)] };
     }
 
     private static List<int> ReadPorts(TomlTableReader root)

@@ -14,6 +14,7 @@ internal sealed class ClusterMetrics
     private readonly Counter<long> _forwarded;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _fallback;
+    private readonly Counter<long> _refused;
 
     public ClusterMetrics(ProxyMetrics proxy)
     {
@@ -28,6 +29,7 @@ internal sealed class ClusterMetrics
         _forwarded = meter.CreateCounter<long>("tcpffee.raft.proposals_forwarded", "{proposal}", "Proposals this node sent on to the leader, by Raft group");
         _rejected = meter.CreateCounter<long>("tcpffee.raft.proposals_rejected", "{proposal}", "Proposals no leader committed in time, by Raft group");
         _fallback = meter.CreateCounter<long>("tcpffee.raft.fallback_decisions", "{decision}", "Decisions taken without the majority: new keys by rendezvous hash, health from own checks");
+        _refused = meter.CreateCounter<long>("tcpffee.raft.refused_connections", "{connection}", "Connections to a Raft logs socket from an address that is not a peer's, closed unread, by Raft group");
     }
 
     public void LeaderChanged(string group) => _leaderChanges.Add(1, Tag(group));
@@ -39,6 +41,8 @@ internal sealed class ClusterMetrics
     public void Rejected(string group) => _rejected.Add(1, Tag(group));
 
     public void FallbackDecision(string group) => _fallback.Add(1, Tag(group));
+
+    public void Refused(string group) => _refused.Add(1, Tag(group));
 
     private static KeyValuePair<string, object?> Tag(string group) => new("raft_group", group);
 }

@@ -14,11 +14,11 @@ internal sealed class ClusterNode : IAsyncDisposable
         var sockets = config.RaftSockets;
         StickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
         StickGroup = new RaftGroup(
-            "stick_table", topology, sockets.StickTableLogs, sockets.StickTableProposals, StickReplica, environment.DataDir, timings, time, metrics, loggers);
+            "stick_table", topology, sockets.StickTableLogs, StickReplica, environment.DataDir, timings, time, metrics, loggers);
         StickTable = new ClusterStickTable(StickReplica, StickGroup, timings, metrics, loggers.CreateLogger<ClusterStickTable>());
         HealthReplica = new HealthReplica(topology.Peers.Length);
         HealthGroup = new RaftGroup(
-            "healthchecks", topology, sockets.HealthchecksLogs, sockets.HealthchecksProposals, HealthReplica, environment.DataDir, timings, time, metrics, loggers);
+            "healthchecks", topology, sockets.HealthchecksLogs, HealthReplica, environment.DataDir, timings, time, metrics, loggers);
         Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, timings, time, metrics, loggers.CreateLogger<ClusterHealth>());
     }
 

@@ -4,4 +4,6 @@ namespace Tcpffee.Cluster;
 internal readonly record struct ProposalResult(ProposalStatus Status, int Value, long Index)
 {
     public static ProposalResult Retry { get; } = new(ProposalStatus.Retry, 0, 0);
+
+    public static ProposalResult Rejected { get; } = new(ProposalStatus.Rejected, 0, 0);
 }

@@ -1,6 +1,6 @@
 namespace Tcpffee.Cluster;
 
-/// <summary>The answer to one proposal on the proposals socket.</summary>
+/// <summary>The leader's answer to one proposal.</summary>
 internal enum ProposalStatus : byte
 {
     /// <summary>Committed and applied on the leader; the value is the command's result.</summary>

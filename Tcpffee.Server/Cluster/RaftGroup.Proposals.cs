@@ -1,14 +1,13 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using DotNext.Net.Cluster.Consensus.Raft;
 
 namespace Tcpffee.Cluster;
 
-// Proposals: from this node to the leader, and the leader's side of the proposals socket.
+// Proposals: from this node to the leader through dotNext's message bus, and the leader's commit.
 internal sealed partial class RaftGroup
 {
-    /// <summary>How long one attempt to reach the leader may take before it counts as failed.</summary>
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(1000);
+    /// <summary>How long one attempt through the bus may take before it counts as failed.</summary>
+    private static readonly TimeSpan AttemptTimeout = RequestTimeout;
 
     /// <summary>The pause between attempts while there is no leader: an election takes a few hundred ms.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(25);
@@ -16,14 +15,16 @@ internal sealed partial class RaftGroup
     /// <summary>
     /// Commits a command through the leader, wherever it is, retrying across elections until <paramref name="timeout"/>.
     /// Returns <see cref="ProposalStatus.Retry"/> when no leader committed it in time (the majority is out of reach).
-    /// Commands are idempotent, so a retry after a lost answer does no harm.
+    /// Delivery is at least once (a lost answer means the command is sent again), and every command is idempotent.
     /// </summary>
     public async Task<ProposalResult> ProposeAsync(int commandId, byte[] payload, TimeSpan timeout, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
+        var message = ProposalMessage.Request(commandId, payload);
         while (true)
         {
-            var result = await TryOnceAsync(commandId, payload, cancellation).ConfigureAwait(false);
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            var result = await TryOnceAsync(message, left < AttemptTimeout ? left : AttemptTimeout, cancellation).ConfigureAwait(false);
             if (result.Status != ProposalStatus.Retry)
             {
                 _metrics.Committed(Name, Stopwatch.GetElapsedTime(started));
@@ -36,48 +37,51 @@ internal sealed partial class RaftGroup
                 return result;
             }
 
+            // The bus itself retries an unreachable leader without a pause; this loop waits out elections.
             await Task.Delay(RetryPause, _time, cancellation).ConfigureAwait(false);
         }
     }
 
-    private async Task<ProposalResult> TryOnceAsync(int commandId, byte[] payload, CancellationToken cancellation)
+    private async Task<ProposalResult> TryOnceAsync(ProposalMessage message, TimeSpan attempt, CancellationToken cancellation)
     {
-        if (IsLeader)
-        {
-            return await LeadAsync(commandId, payload, cancellation).ConfigureAwait(false);
-        }
-
-        if (Leader is not { } leader)
+        if (_bus is not { } bus || attempt <= TimeSpan.Zero)
         {
             return ProposalResult.Retry;
         }
 
-        _metrics.Forwarded(Name);
-        return await SendAsync(leader, commandId, hops: 0, payload, cancellation).ConfigureAwait(false);
-    }
-
-    /// <summary>The proposals socket's handler: the leader commits; a follower forwards once to the leader it knows.</summary>
-    private async Task<ProposalResult> HandleAsync(int commandId, byte hops, byte[] payload, CancellationToken cancellation)
-    {
-        if (IsLeader)
+        if (!IsLeader)
         {
-            return await LeadAsync(commandId, payload, cancellation).ConfigureAwait(false);
+            _metrics.Forwarded(Name);
         }
 
-        if (hops > 0 || Leader is not { } leader)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(attempt);
+        try
         {
-            // Never forward twice: two nodes that each think the other leads must not bounce a command forever.
+            return await bus.LeaderRouter.SendMessageAsync(message, ProposalMessage.ReadAnswerAsync, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellation.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            // No leader (QuorumUnreachableException), a leader between its election and its first commit (503), the
+            // attempt's time up: the answer may be lost, and the command will be sent again.
+            LogAttemptFailed(Name, ex);
             return ProposalResult.Retry;
         }
-
-        _metrics.Forwarded(Name);
-        return await SendAsync(leader, commandId, (byte)(hops + 1), payload, cancellation).ConfigureAwait(false);
     }
 
-    private async Task<ProposalResult> LeadAsync(int commandId, byte[] payload, CancellationToken cancellation)
+    /// <summary>On the leader: stamps the command with the leader's clock and settings, and commits it.</summary>
+    internal async Task<ProposalResult> LeadAsync(int commandId, ReadOnlyMemory<byte> payload, CancellationToken cancellation)
     {
         var stamped = payload.ToArray();
-        _state.Stamp(commandId, stamped);
+        try
+        {
+            _state.Stamp(commandId, stamped);
+        }
+        catch (FormatException)
+        {
+            return ProposalResult.Rejected;
+        }
+
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -85,33 +89,15 @@ internal sealed partial class RaftGroup
             var entry = new BinaryLogEntry { Content = stamped, Term = Term, CommandId = commandId };
             await Cluster.ReplicateAsync(entry, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NotLeaderException or OperationCanceledException && !cancellation.IsCancellationRequested)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException && !cancellation.IsCancellationRequested)
         {
+            // NotLeaderException is an InvalidOperationException: leadership moved between routing and commit.
             return ProposalResult.Retry;
         }
 
         return new ProposalResult(ProposalStatus.Committed, _state.ResultOf(commandId, stamped), AppliedIndex);
     }
 
-    private async Task<ProposalResult> SendAsync(System.Net.IPEndPoint leaderLogs, int commandId, byte hops, byte[] payload, CancellationToken cancellation)
-    {
-        var target = new System.Net.IPEndPoint(leaderLogs.Address, ProposalsPort);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(AttemptTimeout);
-        Socket? socket = null;
-        try
-        {
-            socket = await _pool.RentAsync(target, timeout.Token).ConfigureAwait(false);
-            await ProposalWire.WriteRequestAsync(socket, commandId, hops, payload, timeout.Token).ConfigureAwait(false);
-            var result = await ProposalWire.ReadResponseAsync(socket, timeout.Token).ConfigureAwait(false);
-            _pool.Return(target, socket);
-            return result;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellation.IsCancellationRequested)
-        {
-            // The answer may be lost; the socket cannot be reused, and the command will be sent again.
-            socket?.Dispose();
-            return ProposalResult.Retry;
-        }
-    }
+    [LoggerMessage(EventId = 74, Level = LogLevel.Debug, Message = "Raft group {Group}: a proposal attempt failed; trying again")]
+    private partial void LogAttemptFailed(string group, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 
 namespace Tcpffee.Cluster;
@@ -25,13 +26,20 @@ internal sealed class RaftStorage : IAsyncDisposable
     public WriteAheadLog Log { get; }
 
     /// <summary>Opens (or creates) the files in <paramref name="directory"/> over <paramref name="state"/>.</summary>
-    public static async Task<RaftStorage> OpenAsync(string directory, IReplicatedState state, CancellationToken cancellation)
+    /// <param name="group">Tags the log's meters (<c>raft.group</c>): both groups' logs share dotNext's instruments.</param>
+    public static async Task<RaftStorage> OpenAsync(string directory, string group, IReplicatedState state, CancellationToken cancellation)
     {
         var machine = new ReplicatedStateMachine(Directory.CreateDirectory(Path.Combine(directory, "sm")), state, SnapshotEvery);
 
         // The snapshot must be loaded before the log opens: the log starts replaying from it at once.
         await machine.RestoreAsync(cancellation).ConfigureAwait(false);
-        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(directory, "wal"), ChunkSize = ChunkSize }, machine);
+        var options = new WriteAheadLog.Options
+        {
+            Location = Path.Combine(directory, "wal"),
+            ChunkSize = ChunkSize,
+            MeasurementTags = new TagList { { "raft.group", group } },
+        };
+        var log = new WriteAheadLog(options, machine);
         return new RaftStorage(machine, log);
     }
 

@@ -56,7 +56,7 @@ public sealed class ReleaseDataDirectoryTests(ITestOutputHelper output)
     /// <summary>Opens one group's files as the proxy does, waits until every committed entry is applied, and says how many there were.</summary>
     private static async Task<string> ReplayAsync(string directory, IReplicatedState state, string name)
     {
-        await using var storage = await RaftStorage.OpenAsync(directory, state, CancellationToken.None);
+        await using var storage = await RaftStorage.OpenAsync(directory, name, state, CancellationToken.None);
         var committed = storage.Log.LastCommittedEntryIndex;
         using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         await storage.Log.WaitForApplyAsync(committed, timeout.Token);
