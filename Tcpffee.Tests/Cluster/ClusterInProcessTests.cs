@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Tcpffee.Cluster;
 using Tcpffee.Configuration;
+using Tcpffee.Health;
+using Tcpffee.Model;
 using Tcpffee.StickTable;
 using Tcpffee.Tests.Cluster.Support;
 using Tcpffee.Tests.Common;
@@ -12,8 +14,10 @@ namespace Tcpffee.Tests.Cluster;
 [Collection(ClusterSerial.Name)]
 public sealed class ClusterInProcessTests
 {
+    private const int OverriddenGroup = 0;
+
     [Fact]
-    public async Task ThreeHostsInProcess_FormACluster_AndAgreeOnAClientsGroup()
+    public async Task ThreeHostsInProcess_FormACluster_AgreeOnAClientsGroup_AndCommitAFollowersCommandOnce()
     {
         var backends = Enumerable.Range(0, 3).Select(g => NamedBackend.Start(TestCluster.BackendName(g))).ToList();
         var hosts = new List<ProxyHost>();
@@ -60,6 +64,8 @@ public sealed class ClusterInProcessTests
             var group = TestCluster.GroupOf(reached[0]);
             var key = ProxyHost.KeyOf(Client);
             await Eventually.HoldsAsync(() => hosts.All(h => h.Services.GetRequiredService<IStickTableAdmin>().Lookup(key) == group), $"every host's replica holds {key} in group {group}");
+
+            await AssertAFollowersCommandIsCommittedOnceAsync(hosts, nodes);
         }
         finally
         {
@@ -72,6 +78,39 @@ public sealed class ClusterInProcessTests
             {
                 await backend.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// A follower's override travels to the leader through the message bus and adds exactly one entry to every replica's
+    /// log. The health group is quiet here (no checks), so only an election could add one more: a measurement across a
+    /// change of term is taken again.
+    /// </summary>
+    private static async Task AssertAFollowersCommandIsCommittedOnceAsync(List<ProxyHost> hosts, List<ClusterNode> nodes)
+    {
+        var groups = nodes.Select(n => n.HealthGroup).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            await Eventually.HoldsAsync(
+                () => groups.All(g => g.AppliedIndex == groups[0].CommitIndex && g.CommitIndex == groups[0].CommitIndex && g.Leader is not null),
+                "every replica of the health group has applied the same log");
+            var (term, before) = (groups[0].Term, groups[0].CommitIndex);
+            var follower = groups.FindIndex(g => !g.IsLeader);
+            var status = attempt % 2 == 1 ? GroupStatus.Draining : GroupStatus.Up;
+
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+            Assert.True(await hosts[follower].Services.GetRequiredService<IOverrideReplication>().CommitAsync(OverriddenGroup, status, timeout.Token), "the follower's override was committed");
+            await Eventually.HoldsAsync(
+                () => groups.All(g => g.AppliedIndex >= before + 1 && g.AppliedIndex == g.CommitIndex),
+                $"every replica applied the override committed after index {before}");
+            if (groups.Any(g => g.Term != term) && attempt < 3)
+            {
+                continue;
+            }
+
+            Assert.All(groups, g => Assert.Equal(before + 1, g.CommitIndex));
+            Assert.All(nodes, n => Assert.Equal(status, n.Health.Committed().GetValueOrDefault(OverriddenGroup, GroupStatus.Up)));
+            return;
         }
     }
 
