@@ -48,6 +48,13 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger($"Tcpffee.Cluster.{name}");
         _directory = Path.Combine(dataDir, name);
+        if (!ListensAt(logsBind.Address, topology.Self.Address))
+        {
+            // dotNext would start, and silently never hear from the others.
+            throw new InvalidOperationException(
+                $"raft_{name}_logs_bind_socket is {logsBind}, but the other peers reach this one at {topology.Self.Host} ({topology.Self.Address}): " +
+                $"bind it to {topology.Self.On(logsBind.Port)} or to a wildcard address (0.0.0.0 or [::])");
+        }
 
         // Static membership: every peer at its own address on the same port number.
         _members = topology.Peers.ToFrozenDictionary(p => p.RaftUri(logsBind.Port), p => p.On(logsBind.Port));
@@ -151,6 +158,18 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         {
             await _storage.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether a socket bound to <paramref name="bind"/> takes connections made to <paramref name="address"/>.</summary>
+    private static bool ListensAt(IPAddress bind, IPAddress address)
+    {
+        if (bind.Equals(IPAddress.Any) || bind.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+
+        static IPAddress Plain(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+        return Plain(bind).Equals(Plain(address));
     }
 
     private IRaftCluster Cluster => _cluster ?? throw new InvalidOperationException($"Raft group {Name} has not started.");

@@ -109,6 +109,24 @@ public sealed class ClusterMembershipTests
         Assert.DoesNotContain(" started (PID", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LogsSocketNotAtThePeersAddress_ExitsWithCode1_NamingTheKey()
+    {
+        // Node 1 is reached at 127.0.0.1, but would listen at 127.0.0.7: the others could never reach it.
+        await using var cluster = TestCluster.Create();
+        var member = cluster.Members[0];
+        var config = cluster.Config(0).Replace(
+            $"raft_stick_table_logs_bind_socket = \"{member.Address}:", "raft_stick_table_logs_bind_socket = \"127.0.0.7:", StringComparison.Ordinal);
+        var path = Path.Combine(cluster.Directory.Path, "elsewhere.toml");
+        await File.WriteAllTextAsync(path, config);
+        var environment = member.Environment();
+        environment["TCPFFEE_CONFIG_PATH"] = path;
+        var result = await ServerProcess.RunAsync([], environment, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 1, $"expected exit code 1: {result}");
+        Assert.Contains($"cannot start: raft_stick_table_logs_bind_socket is 127.0.0.7:{cluster.Ports.StickTableLogs}, but the other peers reach this one at 127.0.0.1", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static async Task<Socket> ConnectFromAsync(IPAddress source, IPEndPoint target)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
