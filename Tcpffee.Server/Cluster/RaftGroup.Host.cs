@@ -69,7 +69,7 @@ internal sealed partial class RaftGroup
             c.LowerElectionTimeout = (int)_timings.LowerElectionTimeout.TotalMilliseconds;
             c.UpperElectionTimeout = (int)_timings.UpperElectionTimeout.TotalMilliseconds;
             c.RpcTimeout = _timings.UpperElectionTimeout / 2;
-            c.RequestTimeout = RequestTimeout;
+            c.RequestTimeout = RequestTimeout > _timings.UpperElectionTimeout ? RequestTimeout : _timings.UpperElectionTimeout;
 
             // Followers apply a commit at the next heartbeat; 30 ms keeps returning clients on a fresh replica.
             c.HeartbeatThreshold = 0.2;

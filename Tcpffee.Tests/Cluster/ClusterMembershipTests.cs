@@ -12,7 +12,7 @@ namespace Tcpffee.Tests.Cluster;
 /// reported as unused, and a node missing from <c>[[peers]]</c> does not start.
 /// </summary>
 [Collection(ClusterSerial.Name)]
-public sealed class ClusterMembershipTests
+public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixture<RunningCluster>
 {
     private static readonly TimeSpan AtOnce = TimeSpan.FromSeconds(2);
 
@@ -20,7 +20,7 @@ public sealed class ClusterMembershipTests
     public async Task ProposalsSockets_SetInTheConfig_AreReportedAsUnused_OnceAtStartAndByCheckConfig()
     {
         // The test cluster's file sets both proposals keys, as a file written for an earlier release would.
-        await using var cluster = await TestCluster.StartAsync();
+        var cluster = running.Cluster;
         var node = cluster.Members[0];
         foreach (var key in new[] { "raft_healthchecks_proposals_bind_socket", "raft_stick_table_proposals_bind_socket" })
         {
@@ -42,7 +42,7 @@ public sealed class ClusterMembershipTests
     [Fact]
     public async Task LogsSockets_AMalformedRaftRequestFromAPeer_IsAnsweredWithoutTheExceptionText()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        var cluster = running.Cluster;
         var node = cluster.Members[0];
         foreach (var (name, port) in new[] { ("healthchecks", cluster.Ports.HealthchecksLogs), ("stick_table", cluster.Ports.StickTableLogs) })
         {
@@ -71,10 +71,11 @@ public sealed class ClusterMembershipTests
     [Fact]
     public async Task LogsSockets_CloseANonPeerAtOnce_KeepAPeerOpen()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        var cluster = running.Cluster;
         var node = cluster.Members[0];
-        foreach (var (name, port) in new[] { ("healthchecks", cluster.Ports.HealthchecksLogs), ("stick_table", cluster.Ports.StickTableLogs) })
+        await Task.WhenAll(new[] { ("healthchecks", cluster.Ports.HealthchecksLogs), ("stick_table", cluster.Ports.StickTableLogs) }.Select(async g =>
         {
+            var (name, port) = g;
             var target = new IPEndPoint(node.Address, port);
 
             // The stranger's request is never read: no HTTP answer, not even an error status.
@@ -91,7 +92,7 @@ public sealed class ClusterMembershipTests
             using var peer = await ConnectFromAsync(ClusterPorts.NodeAddress(2), target);
             var peerEnd = await ReceiveEndAsync(peer);
             Assert.True(peerEnd.StartsWith("still open", StringComparison.Ordinal), $"the {name} logs socket {target} ended a connection from peer address 127.0.0.3: {peerEnd}");
-        }
+        }));
     }
 
     [Fact]

@@ -4,12 +4,12 @@ namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Three proxies, one stick table: a client reaches the same group whichever proxy it comes through.</summary>
 [Collection(ClusterSerial.Name)]
-public sealed class ClusterRoutingTests
+public sealed class ClusterRoutingTests(RunningCluster running) : IClassFixture<RunningCluster>
 {
     [Fact]
     public async Task ClientsThroughDifferentProxies_GetTheSameGroup()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        var cluster = running.Cluster;
         var first = new Dictionary<int, string>();
         for (var i = 0; i < 20; i++)
         {
@@ -36,7 +36,7 @@ public sealed class ClusterRoutingTests
     [Fact]
     public async Task NewClientsRacingThroughAllProxies_EndInOneGroup()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        var cluster = running.Cluster;
         var reachedBy = new Dictionary<int, string>();
         var split = new List<string>();
         for (var i = 0; i < 30; i++)
