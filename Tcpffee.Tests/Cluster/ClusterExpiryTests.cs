@@ -8,14 +8,14 @@ namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Expiry is the stick leader's decision, and every replica follows it.</summary>
 [Collection(ClusterSerial.Name)]
-public sealed class ClusterExpiryTests(ITestOutputHelper output)
+public sealed class ClusterExpiryTests(ClusterExpiryTests.ExpiringCluster running, ITestOutputHelper output) : IClassFixture<ClusterExpiryTests.ExpiringCluster>
 {
     private const int ExpirationSeconds = 1;
 
     [Fact]
     public async Task EntryWithAConnectionOpenOnAFollower_OutlivesTheExpirationOnEveryNode_ExpiresAfterTheClose()
     {
-        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { ExpirationSeconds = ExpirationSeconds });
+        var cluster = running.Cluster;
         var leader = await cluster.StickLeaderAsync();
         var follower = cluster.Except(leader)[0];
         var source = cluster.NewClient();
@@ -62,7 +62,7 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
     [Fact]
     public async Task IdleEntry_AppearsOnEveryNode_ThenExpiresOnEveryNode_ThenTheKeyIsNew()
     {
-        await using var cluster = await TestCluster.StartAsync(new ClusterOptions { ExpirationSeconds = ExpirationSeconds });
+        var cluster = running.Cluster;
         var source = cluster.NewClient();
         var key = TestCluster.KeyOf(source);
         var backend = await cluster.Members[0].AskAsync(source);
@@ -114,5 +114,11 @@ public sealed class ClusterExpiryTests(ITestOutputHelper output)
         {
             Assert.Equal(again, await member.AskAsync(source));
         }
+    }
+
+    /// <summary>A cluster whose entries expire after <see cref="ExpirationSeconds"/>, shared by this class's tests.</summary>
+    public sealed class ExpiringCluster : RunningCluster
+    {
+        internal override ClusterOptions Options => new() { ExpirationSeconds = ExpirationSeconds };
     }
 }

@@ -4,13 +4,16 @@ namespace Tcpffee.Tests.Cluster.Support;
 /// One started cluster shared by the tests of a class that neither stop nor reconfigure its nodes: starting three
 /// proxies is most of what such a test costs.
 /// </summary>
-public sealed class RunningCluster : IAsyncLifetime
+public class RunningCluster : IAsyncLifetime
 {
     private TestCluster? _cluster;
 
     internal TestCluster Cluster => _cluster ?? throw new InvalidOperationException("the shared cluster has not started");
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync();
+    /// <summary>The options the cluster is started with.</summary>
+    internal virtual ClusterOptions? Options => null;
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(Options);
 
     public async Task DisposeAsync()
     {
