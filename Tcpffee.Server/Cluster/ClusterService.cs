@@ -18,9 +18,10 @@ internal sealed partial class ClusterService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Side by side: each opens its log and starts a host of its own, and neither waits for the other.
+        await Task.WhenAll(node.Groups.Select(g => g.StartAsync(cancellationToken))).ConfigureAwait(false);
         foreach (var group in node.Groups)
         {
-            await group.StartAsync(cancellationToken).ConfigureAwait(false);
             _work.Add(WatchAsync(group, _stopping.Token));
         }
 
