@@ -79,7 +79,8 @@ internal static class ConfigLoader
         };
 
         root.ReportUnknownKeys();
-        return config with { Warnings = [.. UnusedKeysValidator.Warnings(source), .. PortmapLoopValidator.Warnings(source, config)] };
+        var warnings = UnusedKeysValidator.Warnings(source).Concat(PortmapLoopValidator.Warnings(source, config));
+        return config with { Warnings = [.. warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)] };
     }
 
     private static List<int> ReadPorts(TomlTableReader root)
