@@ -77,6 +77,7 @@ public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixtu
         {
             var (name, port) = g;
             var target = new IPEndPoint(node.Address, port);
+            var refusedBefore = await node.RaftCounterAsync("tcpffee_raft_refused_connections_total", name);
 
             // The stranger's request is never read: no HTTP answer, not even an error status.
             var end = await StrangerEndAsync(target);
@@ -86,6 +87,9 @@ public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixtu
                 ProcessOutput.StandardOutput,
                 l => l.Contains($"Raft group {name}: logs socket {target} refused 127.0.0.9:", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(5));
+            await Eventually.HoldsAsync(
+                async () => await node.RaftCounterAsync("tcpffee_raft_refused_connections_total", name) == refusedBefore + 1,
+                $"the {name} group counted the refused connection once");
 
             // A peer's address is let through to the HTTP server, which waits for its request: the same wait that saw
             // the stranger closed ends with this connection still open.
