@@ -22,7 +22,7 @@ public sealed class ClusterMembershipTests
         {
             // Harmless commands: an expiry round by the leader's clock, and clearing an override of a group that does not exist.
             ("stick_table", cluster.Ports.StickTableProposals, (int)StickCommandKind.Expire, StickCommand.Expire()),
-            ("healthchecks", cluster.Ports.HealthchecksProposals, HealthReplica.Override, HealthReplica.EncodeOverride(999, GroupStatus.Up)),
+            ("healthchecks", cluster.Ports.HealthchecksProposals, (int)HealthCommandKind.Override, HealthCommand.Override(999, GroupStatus.Up)),
         };
 
         foreach (var (name, port, commandId, payload) in sockets)

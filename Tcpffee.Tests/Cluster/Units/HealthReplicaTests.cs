@@ -20,10 +20,10 @@ public sealed class HealthReplicaTests
     }
 
     private static void Observe(HealthReplica replica, int node, bool up, string check = Check) =>
-        replica.Apply(HealthReplica.Observe, HealthReplica.EncodeObserve(node, check, up));
+        replica.Apply((int)HealthCommandKind.Observe, HealthCommand.Observe(node, check, up));
 
     private static void Override(HealthReplica replica, int groupId, GroupStatus status) =>
-        replica.Apply(HealthReplica.Override, HealthReplica.EncodeOverride(groupId, status));
+        replica.Apply((int)HealthCommandKind.Override, HealthCommand.Override(groupId, status));
 
     [Fact]
     public void Verdict_NoObservation_Null()
@@ -268,9 +268,9 @@ public sealed class HealthReplicaTests
     }
 
     [Theory]
-    [InlineData(HealthReplica.Observe, 4)]
-    [InlineData(HealthReplica.Override, 7)]
-    [InlineData(HealthReplica.Observe, 0)]
+    [InlineData((int)HealthCommandKind.Observe, 4)]
+    [InlineData((int)HealthCommandKind.Override, 7)]
+    [InlineData((int)HealthCommandKind.Observe, 0)]
     [InlineData(99, 16)]
     public void Apply_ShortPayloadOrUnknownCommand_Ignored(int commandId, int length)
     {
@@ -348,19 +348,19 @@ public sealed class HealthReplicaTests
     public void Stamp_HealthCommands_Accepted()
     {
         var leader = NewReplica(3);
-        var observe = HealthReplica.EncodeObserve(0, Check, false);
-        var @override = HealthReplica.EncodeOverride(1, GroupStatus.Disabled);
+        var observe = HealthCommand.Observe(0, Check, false);
+        var @override = HealthCommand.Override(1, GroupStatus.Disabled);
         var observeStamped = observe.ToArray();
         var overrideStamped = @override.ToArray();
 
         var thrown = Record.Exception(() =>
         {
-            leader.Stamp(HealthReplica.Observe, observeStamped);
-            leader.Stamp(HealthReplica.Override, overrideStamped);
+            leader.Stamp((int)HealthCommandKind.Observe, observeStamped);
+            leader.Stamp((int)HealthCommandKind.Override, overrideStamped);
         });
         var follower = new HealthReplica(1);
-        follower.Apply(HealthReplica.Observe, observeStamped);
-        follower.Apply(HealthReplica.Override, overrideStamped);
+        follower.Apply((int)HealthCommandKind.Observe, observeStamped);
+        follower.Apply((int)HealthCommandKind.Override, overrideStamped);
 
         Assert.Null(thrown);
         Assert.Equal(observe, observeStamped);
@@ -372,7 +372,7 @@ public sealed class HealthReplicaTests
 
     [Theory]
     [InlineData(3, 8)]
-    [InlineData(HealthReplica.Observe, 4)]
+    [InlineData((int)HealthCommandKind.Observe, 4)]
     public void Stamp_NotAHealthCommand_Throws(int commandId, int length) =>
         Assert.Throws<FormatException>(() => NewReplica(3).Stamp(commandId, new byte[length]));
 }
