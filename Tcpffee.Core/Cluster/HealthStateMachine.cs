@@ -7,6 +7,11 @@ namespace Tcpffee.Cluster;
 /// check, the committed verdict per check (a majority of all the proxies' observations; otherwise it keeps the previous
 /// verdict), and the operators' group overrides. It depends only on the commands applied, in their order.
 /// </summary>
+/// <remarks>
+/// The split of the cluster's health: this type holds the committed state; <c>HealthReplica</c> is what the Raft group
+/// replicates (this machine, and the notice of its changes); <c>ClusterHealth</c> proposes this proxy's observations
+/// and the operators' overrides, and answers the router from the committed view.
+/// </remarks>
 /// <param name="nodes">The number of proxies in the cluster: one vote each.</param>
 internal sealed partial class HealthStateMachine(int nodes)
 {

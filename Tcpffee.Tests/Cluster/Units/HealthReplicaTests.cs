@@ -373,6 +373,7 @@ public sealed class HealthReplicaTests
     [Theory]
     [InlineData(3, 8)]
     [InlineData((int)HealthCommandKind.Observe, 4)]
+    [InlineData((int)HealthCommandKind.Override, 7)]
     public void Stamp_NotAHealthCommand_Throws(int commandId, int length) =>
         Assert.Throws<FormatException>(() => NewReplica(3).Stamp(commandId, new byte[length]));
 }
