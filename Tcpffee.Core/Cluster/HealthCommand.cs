@@ -18,6 +18,10 @@ internal static class HealthCommand
     private const int ObserveHeaderLength = 5;
     private const int OverrideLength = 8;
 
+    /// <summary>The longest check identity, in UTF-8 bytes: the longest byte string a snapshot holds.</summary>
+    /// <remarks>Every proxy sends a few bytes ("3/1"); the bound keeps a longer one a peer could send from making snapshots fail.</remarks>
+    public const int MaxCheckLength = ushort.MaxValue;
+
     /// <summary>The identity of a check across proxies: its group id and its index in the group's checks.</summary>
     /// <remarks>Every proxy runs the same configuration, so a check whose settings differ on one proxy still votes on the same question.</remarks>
     public static string CheckKey(HealthCheckIdentity check) => $"{check.GroupId}/{check.Index}";
@@ -40,10 +44,13 @@ internal static class HealthCommand
     }
 
     /// <summary>Whether <paramref name="command"/> is long enough to read as a command of <paramref name="kind"/>.</summary>
-    /// <remarks>Longer is accepted, as the first release accepted it: a committed command must apply alike on every build.</remarks>
+    /// <remarks>
+    /// An override longer than 8 bytes is accepted, as the first release accepted it: a committed command must apply
+    /// alike on every build.
+    /// </remarks>
     public static bool IsWellFormed(HealthCommandKind kind, ReadOnlySpan<byte> command) => kind switch
     {
-        HealthCommandKind.Observe => command.Length >= ObserveHeaderLength,
+        HealthCommandKind.Observe => command.Length - ObserveHeaderLength is >= 0 and <= MaxCheckLength,
         HealthCommandKind.Override => command.Length >= OverrideLength,
         _ => false,
     };

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 
 namespace Tcpffee.Cluster;
 
@@ -84,7 +85,7 @@ internal ref struct ReplicaSnapshotReader
             throw new FormatException($"The snapshot holds a string of {length} bytes.");
         }
 
-        return System.Text.Encoding.UTF8.GetString(Take(length));
+        return Encoding.UTF8.GetString(Take(length));
     }
 
     /// <summary>Fails unless every byte was read: a longer snapshot is not one this code wrote.</summary>

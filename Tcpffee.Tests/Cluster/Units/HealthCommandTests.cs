@@ -40,6 +40,8 @@ public sealed class HealthCommandTests
     [Theory]
     [InlineData("Observe", 4, false)]
     [InlineData("Observe", 5, true)]
+    [InlineData("Observe", 5 + HealthCommand.MaxCheckLength, true)]
+    [InlineData("Observe", 6 + HealthCommand.MaxCheckLength, false)]
     [InlineData("Override", 7, false)]
     [InlineData("Override", 8, true)]
     [InlineData("Override", 12, true)]

@@ -112,6 +112,20 @@ public sealed class ReplicaSnapshotTests
     }
 
     [Fact]
+    public void SerializeRestore_LongestCheckIdentity_RoundTrip()
+    {
+        var longest = new string('x', HealthCommand.MaxCheckLength);
+        var state = new HealthStateMachine(3);
+        state.Apply(HealthCommandKind.Observe, HealthCommand.Observe(0, longest, up: false));
+        var restored = new HealthStateMachine(3);
+
+        restored.Restore(state.Serialize());
+
+        Assert.Equal([longest], restored.Checks());
+        Assert.Equal(state.Votes(longest), restored.Votes(longest));
+    }
+
+    [Fact]
     public void Restore_HealthSnapshotOfAnotherClusterSize_VotesPastThisSizeDroppedMissingOnesNone()
     {
         var five = new HealthStateMachine(5);
