@@ -6,9 +6,9 @@ namespace Tcpffee.Tests.Cluster.Units;
 /// <summary>The health group's adapter: it raises Changed when a command or a restore changes the committed state, and the leader refuses what is no health command.</summary>
 public sealed class HealthReplicaTests
 {
-    private const string Check = "group 1 tcp 10.0.0.5:80";
-    private const string OtherCheck = "group 2 http http://10.0.0.6/health";
+    private const string Check = "1/0";
 
+    /// <summary>How many times the replica raised Changed.</summary>
     private int _changes;
 
     private HealthReplica NewReplica(int nodes)
