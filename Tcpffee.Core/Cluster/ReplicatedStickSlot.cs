@@ -2,7 +2,7 @@ using Tcpffee.StickTable;
 
 namespace Tcpffee.Cluster;
 
-/// <summary>The mutable record of one committed entry inside <see cref="ReplicatedStickState"/>, also a node of its key indexes.</summary>
+/// <summary>The mutable record of one committed entry inside <see cref="StickStateMachine"/>, also a node of its key indexes.</summary>
 /// <remarks>Fields, as in <see cref="StickEntry"/>: only the owning state touches them, under its lock.</remarks>
 internal sealed class ReplicatedStickSlot(StickKey key, int groupId, long lastActiveMs)
 {

@@ -9,10 +9,7 @@ namespace Tcpffee.Cluster;
 /// latest observation of every check is kept here and proposed until the replica shows it committed, so nothing is lost
 /// to an election, a restart or a partition.
 /// </summary>
-/// <remarks>
-/// Checks are identified across proxies by group id and check index: every proxy runs the same configuration, and a
-/// check whose settings differ on one proxy still votes on the same question.
-/// </remarks>
+/// <remarks>Checks are identified across proxies by <see cref="HealthCommand.CheckKey"/>.</remarks>
 internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplication, IDisposable
 {
     private static readonly TimeSpan ProposeTimeout = TimeSpan.FromSeconds(1);
@@ -51,11 +48,9 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
 
     public void Dispose() => _wake.Dispose();
 
-    public static string KeyOf(HealthCheckIdentity check) => $"{check.GroupId}/{check.Index}";
-
     public void Observe(HealthCheckIdentity check, bool up)
     {
-        _observed[KeyOf(check)] = up;
+        _observed[HealthCommand.CheckKey(check)] = up;
         if (_isolated)
         {
             _metrics.FallbackDecision(_group.Name);
@@ -64,15 +59,15 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
         _wake.Release();
     }
 
-    public bool? Verdict(HealthCheckIdentity check) => _replica.Verdict(KeyOf(check));
+    public bool? Verdict(HealthCheckIdentity check) => _replica.Verdict(HealthCommand.CheckKey(check));
 
-    public IReadOnlyList<bool?> Votes(HealthCheckIdentity check) => _replica.Votes(KeyOf(check));
+    public IReadOnlyList<bool?> Votes(HealthCheckIdentity check) => _replica.Votes(HealthCommand.CheckKey(check));
 
     public IReadOnlyDictionary<int, GroupStatus> Committed() => _replica.Overrides();
 
     public async Task<bool> CommitAsync(int groupId, GroupStatus status, CancellationToken cancellation)
     {
-        var result = await _group.ProposeAsync(HealthReplica.Override, HealthReplica.EncodeOverride(groupId, status), OverrideTimeout, cancellation)
+        var result = await _group.ProposeAsync((int)HealthCommandKind.Override, HealthCommand.Override(groupId, status), OverrideTimeout, cancellation)
             .ConfigureAwait(false);
         return result.Status == ProposalStatus.Committed;
     }
@@ -96,7 +91,7 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
                     continue;
                 }
 
-                var result = await _group.ProposeAsync(HealthReplica.Observe, HealthReplica.EncodeObserve(_self, check, up), ProposeTimeout, cancellation)
+                var result = await _group.ProposeAsync((int)HealthCommandKind.Observe, HealthCommand.Observe(_self, check, up), ProposeTimeout, cancellation)
                     .ConfigureAwait(false);
                 if (result.Status != ProposalStatus.Committed)
                 {

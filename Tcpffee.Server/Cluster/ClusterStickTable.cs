@@ -5,8 +5,10 @@ using Tcpffee.Utilities;
 namespace Tcpffee.Cluster;
 
 /// <summary>
-/// The stick table in cluster mode. Reads come from this node's replica, so a returning client is routed without a
-/// network round trip; only a new key waits for the leader to commit its assignment. Open connections are counted
+/// The stick table the router uses in cluster mode: it reads the committed entries from this node's
+/// <see cref="StickReplica"/>, proposes changes through the Raft group, and keeps what only this proxy knows (its open
+/// connections, and assignments proposed but not yet applied here). A returning client is routed without a network
+/// round trip; only a new key waits for the leader to commit its assignment. Open connections are counted
 /// per proxy and reported to the leader as activity once a second; the leader alone decides expiry, by its clock.
 /// </summary>
 /// <remarks>

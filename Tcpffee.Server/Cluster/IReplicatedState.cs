@@ -1,6 +1,11 @@
 namespace Tcpffee.Cluster;
 
 /// <summary>The data behind one Raft group: what every replica applies, and what only the leader adds.</summary>
+/// <remarks>
+/// <see cref="StickReplica"/> and <see cref="HealthReplica"/> implement it as thin adapters: what every replica applies
+/// is their pure state machine's (<see cref="StickStateMachine"/>, <see cref="HealthStateMachine"/> in Core), and only
+/// the leader's stamp and the proposer's result are theirs.
+/// </remarks>
 internal interface IReplicatedState
 {
     /// <summary>Applies one committed command, in log order, on every replica; must not read the local clock.</summary>

@@ -2,13 +2,16 @@ using Tcpffee.StickTable;
 
 namespace Tcpffee.Cluster;
 
-/// <summary>The stick table's Raft state: the committed table, plus the settings the leader stamps into commands.</summary>
+/// <summary>
+/// What the stick table's Raft group replicates: the <see cref="StickStateMachine"/> every replica applies commands to,
+/// and the leader-only part: the settings and clock it stamps into each command, and the group a proposer gets back.
+/// </summary>
 internal sealed class StickReplica(TimeSpan expiration, int maxEntries, TimeProvider time) : IReplicatedState
 {
     // One object swapped whole, so a reader never sees a new expiration with an old bound.
     private Tuple<TimeSpan, int> _settings = Tuple.Create(expiration, maxEntries);
 
-    public ReplicatedStickState State { get; } = new();
+    public StickStateMachine State { get; } = new();
 
     public TimeSpan Expiration => Volatile.Read(ref _settings).Item1;
 

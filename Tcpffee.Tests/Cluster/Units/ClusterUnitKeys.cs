@@ -35,10 +35,10 @@ internal static class ClusterUnitKeys
         return command;
     }
 
-    public static void Assign(this ReplicatedStickState state, StickKey key, int groupId, long timeMs, int? replacing = null, long expirationMs = ExpirationMs) =>
+    public static void Assign(this StickStateMachine state, StickKey key, int groupId, long timeMs, int? replacing = null, long expirationMs = ExpirationMs) =>
         state.Apply(StickCommandKind.Assign, Stamped(StickCommand.Assign(key, groupId, replacing), timeMs, expirationMs));
 
-    public static void Touch(this ReplicatedStickState state, long timeMs, params StickKey[] keys)
+    public static void Touch(this StickStateMachine state, long timeMs, params StickKey[] keys)
     {
         foreach (var command in StickCommand.Touch(keys))
         {
@@ -46,20 +46,20 @@ internal static class ClusterUnitKeys
         }
     }
 
-    public static void Forget(this ReplicatedStickState state, StickKey key, long timeMs) =>
+    public static void Forget(this StickStateMachine state, StickKey key, long timeMs) =>
         state.Apply(StickCommandKind.Forget, Stamped(StickCommand.Forget(key), timeMs));
 
-    public static void Expire(this ReplicatedStickState state, long timeMs, long expirationMs = ExpirationMs, int maxEntries = MaxEntries) =>
+    public static void Expire(this StickStateMachine state, long timeMs, long expirationMs = ExpirationMs, int maxEntries = MaxEntries) =>
         state.Apply(StickCommandKind.Expire, Stamped(StickCommand.Expire(), timeMs, expirationMs, maxEntries));
 
     /// <summary>The entries ordered by key bytes, for comparing two states.</summary>
-    public static List<(string Key, int GroupId, long LastActiveMs)> Sorted(this ReplicatedStickState state) =>
+    public static List<(string Key, int GroupId, long LastActiveMs)> Sorted(this StickStateMachine state) =>
         [.. state.Snapshot()
             .Select(e => (Convert.ToHexString(e.Key.Bytes), e.GroupId, e.LastActiveMs))
             .OrderBy(e => e.Item1, StringComparer.Ordinal)];
 
     /// <summary>Asserts that CountForGroup agrees with a recount of the snapshot for every group seen.</summary>
-    public static void AssertGroupCountsExact(this ReplicatedStickState state, IEnumerable<int> groups)
+    public static void AssertGroupCountsExact(this StickStateMachine state, IEnumerable<int> groups)
     {
         var snapshot = state.Snapshot();
         Assert.Equal(snapshot.Count, state.Count);

@@ -4,11 +4,11 @@ using static Tcpffee.Tests.Cluster.Units.ClusterUnitKeys;
 namespace Tcpffee.Tests.Cluster.Units;
 
 /// <summary>A redispatch is the compare-and-set "move K from G to H if K is still on G": idempotent, and the first of racing moves wins.</summary>
-public sealed class ReplicatedStickStateMoveTests
+public sealed class StickStateMachineMoveTests
 {
     private const long T0 = 1_700_000_000_000;
 
-    private readonly ReplicatedStickState _state = new();
+    private readonly StickStateMachine _state = new();
 
     [Fact]
     public void Move_AppliedTwice_SecondHasNoFurtherEffect()
@@ -40,7 +40,7 @@ public sealed class ReplicatedStickStateMoveTests
     [Fact]
     public void Move_SameCommandsOnTwoReplicas_SameTable()
     {
-        var other = new ReplicatedStickState();
+        var other = new StickStateMachine();
         foreach (var state in new[] { _state, other })
         {
             state.Assign(Key(1), 1, T0);

@@ -5,11 +5,11 @@ using static Tcpffee.Tests.Cluster.Units.ClusterUnitKeys;
 namespace Tcpffee.Tests.Cluster.Units;
 
 /// <summary>The replicated stick table's state machine: every time and setting comes from the applied command.</summary>
-public sealed class ReplicatedStickStateTests
+public sealed class StickStateMachineTests
 {
     private const long T0 = 1_700_000_000_000;
 
-    private readonly ReplicatedStickState _state = new();
+    private readonly StickStateMachine _state = new();
 
     [Fact]
     public void Assign_EmptyTable_CreatesEntry()
@@ -312,7 +312,7 @@ public sealed class ReplicatedStickStateTests
         }
 
         _state.Forget(Key(3), T0);
-        var restored = new ReplicatedStickState();
+        var restored = new StickStateMachine();
 
         restored.Restore(_state.Serialize());
 
@@ -326,7 +326,7 @@ public sealed class ReplicatedStickStateTests
     public void Restore_IntoStateWithEntries_ReplacesThemAndTheirCounts()
     {
         _state.Assign(Key(1), 1, T0);
-        var other = new ReplicatedStickState();
+        var other = new StickStateMachine();
         other.Assign(Key(2), 2, T0);
         other.Assign(Key(3), 9, T0);
 
@@ -339,7 +339,7 @@ public sealed class ReplicatedStickStateTests
     [Fact]
     public void SerializeRestore_EmptyTable_StaysEmpty()
     {
-        var restored = new ReplicatedStickState();
+        var restored = new StickStateMachine();
         restored.Assign(Key(1), 1, T0);
 
         restored.Restore(_state.Serialize());

@@ -11,12 +11,12 @@ namespace Tcpffee.Bench.StickTable;
 /// expire, an expire round that removes nothing, and a report of 100 active keys.
 /// </summary>
 [MemoryDiagnoser]
-public class ReplicatedStickStateBenchmarks
+public class StickStateMachineBenchmarks
 {
     private const long StartMs = 1_800_000_000_000;
     private static readonly TimeSpan Expiration = TimeSpan.FromHours(1);
 
-    private ReplicatedStickState _state = null!;
+    private StickStateMachine _state = null!;
     private byte[] _expire = null!;
     private byte[] _touch = null!;
     private long _nowMs;
@@ -27,7 +27,7 @@ public class ReplicatedStickStateBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _state = new ReplicatedStickState();
+        _state = new StickStateMachine();
         var random = new Random(7);
         var active = new List<StickKey>();
         for (int i = 0; i < Entries; i++)

@@ -1,13 +1,18 @@
-using System.Buffers.Binary;
 using Tcpffee.StickTable;
 
 namespace Tcpffee.Cluster;
 
 /// <summary>
-/// The stick table every proxy of a cluster agrees on: the state machine's data. Applying the same commands in the
-/// same order gives the same table on every replica, because every time and setting comes from the command.
+/// The stick table every proxy of a cluster agrees on: the pure state machine, which applies committed commands and
+/// answers reads. Applying the same commands in the same order gives the same table on every replica, because every
+/// time and setting comes from the command; it knows no clock, no configuration and no Raft.
 /// </summary>
-internal sealed class ReplicatedStickState
+/// <remarks>
+/// The split of the cluster's stick table: this type holds the committed entries; <c>StickReplica</c> is what the Raft
+/// group replicates (this machine, plus the leader's stamp of its clock and settings, and the proposer's result);
+/// <c>ClusterStickTable</c> is the table the router uses in cluster mode (proposals, and what only this proxy knows).
+/// </remarks>
+internal sealed partial class StickStateMachine
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<StickKey, ReplicatedStickSlot> _entries = [];
@@ -196,52 +201,6 @@ internal sealed class ReplicatedStickState
         {
             _index.Remove(entry);
             _idle.Remove(entry);
-        }
-    }
-
-    /// <summary>Writes the whole table: i64 expiration, i32 count, then (i32 group, i64 last active, u16 length, key)*.</summary>
-    public byte[] Serialize()
-    {
-        lock (_lock)
-        {
-            var stream = new MemoryStream();
-            Span<byte> header = stackalloc byte[14];
-            BinaryPrimitives.WriteInt64LittleEndian(header, _expirationMs);
-            BinaryPrimitives.WriteInt32LittleEndian(header[8..], _entries.Count);
-            stream.Write(header[..12]);
-            foreach (var entry in _entries.Values)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(header, entry.GroupId);
-                BinaryPrimitives.WriteInt64LittleEndian(header[4..], entry.LastActiveMs);
-                BinaryPrimitives.WriteUInt16LittleEndian(header[12..], (ushort)entry.Key.Bytes.Length);
-                stream.Write(header);
-                stream.Write(entry.Key.Bytes);
-            }
-
-            return stream.ToArray();
-        }
-    }
-
-    public void Restore(ReadOnlySpan<byte> bytes)
-    {
-        lock (_lock)
-        {
-            _entries.Clear();
-            _index.Clear();
-            _idle.Clear();
-            _expirationMs = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-            var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
-            bytes = bytes[12..];
-            for (var i = 0; i < count; i++)
-            {
-                var groupId = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-                var lastActive = BinaryPrimitives.ReadInt64LittleEndian(bytes[4..]);
-                int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[12..]);
-                var key = StickKey.FromBytes(bytes.Slice(14, length));
-                RemoveEntry(key);
-                AddEntry(new ReplicatedStickSlot(key, groupId, lastActive));
-                bytes = bytes[(14 + length)..];
-            }
         }
     }
 }

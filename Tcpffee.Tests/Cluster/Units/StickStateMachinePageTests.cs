@@ -4,11 +4,11 @@ using static Tcpffee.Tests.Cluster.Units.ClusterUnitKeys;
 namespace Tcpffee.Tests.Cluster.Units;
 
 /// <summary>The replicated table's pages in key order, kept by every command that adds, moves or removes an entry.</summary>
-public sealed class ReplicatedStickStatePageTests
+public sealed class StickStateMachinePageTests
 {
     private const long T0 = 1_700_000_000_000;
 
-    private readonly ReplicatedStickState _state = new();
+    private readonly StickStateMachine _state = new();
 
     [Fact]
     public void Page_AfterAssignMoveForgetAndExpire_KeyOrderOverallAndByGroup()
@@ -40,7 +40,7 @@ public sealed class ReplicatedStickStatePageTests
             _state.Assign(Key(n * 7 % 50), n % 3, T0 + n);
         }
 
-        var copy = new ReplicatedStickState();
+        var copy = new StickStateMachine();
         copy.Restore(_state.Serialize());
 
         Assert.Equal(_state.Page(null, 10, 20).Entries, copy.Page(null, 10, 20).Entries);

@@ -6,7 +6,7 @@ using static Tcpffee.Tests.Cluster.Units.ClusterUnitKeys;
 namespace Tcpffee.Tests.Cluster.Units;
 
 /// <summary>Replicas that apply the same commands in the same order end with the same table.</summary>
-public sealed class ReplicatedStickStateDeterminismTests
+public sealed class StickStateMachineDeterminismTests
 {
     private const long T0 = 1_700_000_000_000;
     private const int Groups = 4;
@@ -18,8 +18,8 @@ public sealed class ReplicatedStickStateDeterminismTests
     public void Apply_SameSeededSequenceOnTwoFreshStates_SameSnapshot(int seed)
     {
         var commands = RandomCommands(seed, 2_000);
-        var first = new ReplicatedStickState();
-        var second = new ReplicatedStickState();
+        var first = new StickStateMachine();
+        var second = new StickStateMachine();
 
         foreach (var (kind, payload) in commands)
         {
@@ -43,7 +43,7 @@ public sealed class ReplicatedStickStateDeterminismTests
     [InlineData(11)]
     public void Apply_SeededSequence_GroupCountsExactAndHasExpiredOrExcessAgreesAtEveryStep(int seed)
     {
-        var state = new ReplicatedStickState();
+        var state = new StickStateMachine();
 
         foreach (var (kind, payload) in RandomCommands(seed, 1_500))
         {
@@ -70,14 +70,14 @@ public sealed class ReplicatedStickStateDeterminismTests
     public void Apply_ReplicaRestoredMidwayFromSnapshotInOtherOrder_SameTableAtEveryStep(int seed)
     {
         var commands = RandomCommands(seed, 2_000);
-        var fresh = new ReplicatedStickState();
+        var fresh = new StickStateMachine();
         foreach (var (kind, payload) in commands[..1_000])
         {
             fresh.Apply(kind, payload);
         }
 
         // A replica that joins from a snapshot holds the same entries in another dictionary order.
-        var joined = new ReplicatedStickState();
+        var joined = new StickStateMachine();
         joined.Restore(ReverseEntries(fresh.Serialize()));
         Assert.Equal(fresh.Sorted(), joined.Sorted());
 
@@ -139,9 +139,11 @@ public sealed class ReplicatedStickStateDeterminismTests
     /// <summary>The same snapshot with its entries written in reverse order.</summary>
     private static byte[] ReverseEntries(byte[] snapshot)
     {
-        var count = BinaryPrimitives.ReadInt32LittleEndian(snapshot.AsSpan(8));
+        // The format marker, the expiration, the count.
+        const int header = 20;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(snapshot.AsSpan(header - 4));
         var entries = new List<byte[]>(count);
-        var offset = 12;
+        var offset = header;
         for (var i = 0; i < count; i++)
         {
             var length = 14 + BinaryPrimitives.ReadUInt16LittleEndian(snapshot.AsSpan(offset + 12));
@@ -151,6 +153,6 @@ public sealed class ReplicatedStickStateDeterminismTests
 
         Assert.Equal(snapshot.Length, offset);
         entries.Reverse();
-        return [.. snapshot[..12], .. entries.SelectMany(e => e)];
+        return [.. snapshot[..header], .. entries.SelectMany(e => e)];
     }
 }
