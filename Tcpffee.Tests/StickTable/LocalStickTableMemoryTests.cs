@@ -1,10 +1,12 @@
 using System.Net;
 using Tcpffee.StickTable;
+using Tcpffee.Tests.Common;
 using Xunit.Abstractions;
 
 namespace Tcpffee.Tests.StickTable;
 
 /// <summary>Measures the memory cost of a large table.</summary>
+[Collection(MemoryAlone.Name)]
 public sealed class LocalStickTableMemoryTests(ITestOutputHelper output)
 {
     private const int Entries = 1_000_000;
