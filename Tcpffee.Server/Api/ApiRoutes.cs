@@ -30,7 +30,9 @@ internal static class ApiRoutes
         api.MapGet("/cluster", (ClusterViews views) => TypedResults.Ok(views.Describe()))
             .WithName("GetCluster").WithSummary("The proxy's place in its cluster");
 
-        var admin = api.MapGroup("/").AddEndpointFilter<AdminAuthorizationFilter>()
+        // Filter instances, not AddEndpointFilter<T>(): that builds its factory from an expression tree, which loads and
+        // compiles System.Linq.Expressions at start.
+        var admin = api.MapGroup("/").AddEndpointFilter(ActivatorUtilities.CreateInstance<AdminAuthorizationFilter>(app.Services))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         admin.MapDelete("/stick-table/{key}", ForgetEntry).WithName("DeleteStickEntry").WithSummary("Forget a stick table entry without open connections (admin)")
             .BadInput().Missing().ProducesProblem(StatusCodes.Status409Conflict).NoMajority();

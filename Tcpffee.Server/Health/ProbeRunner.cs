@@ -8,9 +8,13 @@ namespace Tcpffee.Health;
 /// <summary>Builds the probe a check runs, and runs it once within the check's timeout, describing the outcome.</summary>
 internal sealed partial class ProbeRunner : IDisposable
 {
-    private readonly HttpMessageInvoker _http = HttpProbe.CreateClient();
+    private readonly Lock _httpLock = new();
     private readonly TimeProvider _time;
     private readonly ILogger<ProbeRunner> _logger;
+
+    // Made for the first HTTP check: a proxy without one does not load System.Net.Http, nor compile its handler. Not a
+    // Lazy<HttpMessageInvoker>, whose construction alone would load the assembly.
+    private HttpMessageInvoker? _http;
 
     public ProbeRunner(TimeProvider time, ILogger<ProbeRunner> logger)
     {
@@ -26,7 +30,7 @@ internal sealed partial class ProbeRunner : IDisposable
     {
         var ownClient = check.Http is not null && sendProxy is not null ? HttpProbe.CreateClient(sendProxy) : null;
         var probe = check.Http is { } http
-            ? (IHealthCheck)new HttpProbe(endpoints, http, ownClient ?? _http)
+            ? (IHealthCheck)new HttpProbe(endpoints, http, ownClient ?? SharedClient())
             : new TcpProbe(endpoints, sendProxy);
         return (probe, ownClient);
     }
@@ -61,7 +65,21 @@ internal sealed partial class ProbeRunner : IDisposable
         return new ProbeResult(passed, message, _time.GetUtcNow());
     }
 
-    public void Dispose() => _http.Dispose();
+    private HttpMessageInvoker SharedClient()
+    {
+        lock (_httpLock)
+        {
+            return _http ??= HttpProbe.CreateClient();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_httpLock)
+        {
+            _http?.Dispose();
+        }
+    }
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Debug, Message = "Probe {Check}: passed={Passed} in {Milliseconds:F1} ms: {Message}")]
     private partial void LogProbe(HealthCheckIdentity check, bool passed, string message, double milliseconds);

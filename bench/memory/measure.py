@@ -57,6 +57,13 @@ def status(pid, field):
     return 0
 
 
+def cpu_secs(pid):
+    """User + system CPU of the process so far (fields 14 and 15 of /proc/PID/stat, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def sample_rss(pid):
     vals = []
     for _ in range(3):
@@ -91,27 +98,35 @@ def open_idle(port):
 
 
 def wait_ready(port, proc, deadline=60):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
+    """Seconds from the launch until a request through the proxy is answered."""
+    start = time.monotonic()
+    while time.monotonic() < start + deadline:
         if proc.poll() is not None:
             raise SystemExit(f"tcpffee exited with {proc.returncode}")
         s = open_idle(port)
         if s:
             s.close()
-            return
-        time.sleep(0.2)
+            return time.monotonic() - start
+        time.sleep(0.02)
     raise SystemExit("tcpffee did not answer through the proxy within 60 s")
 
 
-def wrk(port, extra, secs):
+def wrk(port, extra, secs, pid):
+    """Requests per second, and the proxy's CPU per request in microseconds (per connection under churn)."""
     if not shutil.which("wrk") or secs <= 0:
-        return None
+        return None, None
+    cpu0 = cpu_secs(pid)
     out = subprocess.run(["wrk", "-t2", "-c64", f"-d{secs}s", *extra, f"http://{LOOP}:{port}/"],
                          capture_output=True, text=True, timeout=secs + 30).stdout
+    cpu = cpu_secs(pid) - cpu0
+    total = None
     for line in out.splitlines():
+        if "requests in" in line:
+            total = int(line.split()[0])
         if line.startswith("Requests/sec:"):
-            return float(line.split()[1])
-    return None
+            rate = float(line.split()[1])
+            return rate, (cpu * 1e6 / total if total else None)
+    return None, None
 
 
 def one_run(a, cmd, backend_port):
@@ -129,7 +144,7 @@ def one_run(a, cmd, backend_port):
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     socks = []
     try:
-        wait_ready(port, proc)
+        startup = wait_ready(port, proc)
         for _ in range(3):
             tmp = [open_idle(port) for _ in range(100)]
             for s in tmp:
@@ -150,15 +165,15 @@ def one_run(a, cmd, backend_port):
         time.sleep(1.0)
         after = sample_rss(proc.pid)
         hwm_idle = status(proc.pid, "VmHWM")
-        ka = wrk(port, [], a.secs)
-        churn = wrk(port, ["-H", "Connection: close"], a.secs)
+        ka, ka_cpu = wrk(port, [], a.secs, proc.pid)
+        churn, churn_cpu = wrk(port, ["-H", "Connection: close"], a.secs, proc.pid)
         if proc.poll() is not None:
             with open(os.path.join(a.dir, "log")) as f:
                 tail = "".join(f.readlines()[-15:])
             raise SystemExit(f"tcpffee exited with {proc.returncode} during the load; the end of its log:\n{tail}")
         return {"ok": ok, "base": base, "held": held, "after": after, "kib_per_conn": (held - base) / max(ok, 1),
                 "hwm_idle": hwm_idle, "hwm_load": status(proc.pid, "VmHWM"), "rss_load": status(proc.pid, "VmRSS"),
-                "ka": ka, "churn": churn}
+                "ka": ka, "churn": churn, "ka_cpu": ka_cpu, "churn_cpu": churn_cpu, "startup": startup}
     finally:
         for s in socks:
             s.close()
@@ -192,22 +207,24 @@ def main():
     ready.wait(10)
     print(f"# {' '.join(a.env) or 'defaults'}; {a.idle} idle connections; wrk -t2 -c64 -d{a.secs}s "
           + ("" if shutil.which("wrk") else "(wrk not installed: no load)"))
-    print("| run | held | RSS before MiB | held MiB | after close MiB | idle KiB/conn | VmHWM idle MiB | VmHWM after load MiB | RSS after load MiB | ka req/s | churn req/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| run | start s | held | RSS before MiB | held MiB | after close MiB | idle KiB/conn | VmHWM idle MiB | "
+          "VmHWM after load MiB | RSS after load MiB | ka req/s | CPU µs/req | churn req/s | CPU µs/conn |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows = []
     for i in range(a.runs):
         r = one_run(a, a.cmd, backend_port)
         rows.append(r)
-        print(f"| {i + 1} | {r['ok']} | {r['base'] / 1024:.1f} | {r['held'] / 1024:.1f} | {r['after'] / 1024:.1f} | "
+        print(f"| {i + 1} | {r['startup']:.2f} | {r['ok']} | {r['base'] / 1024:.1f} | {r['held'] / 1024:.1f} | {r['after'] / 1024:.1f} | "
               f"{r['kib_per_conn']:.2f} | {r['hwm_idle'] / 1024:.1f} | {r['hwm_load'] / 1024:.1f} | {r['rss_load'] / 1024:.1f} | "
-              f"{r['ka'] or 0:.0f} | {r['churn'] or 0:.0f} |", flush=True)
+              f"{r['ka'] or 0:.0f} | {r['ka_cpu'] or 0:.1f} | {r['churn'] or 0:.0f} | {r['churn_cpu'] or 0:.1f} |", flush=True)
 
     def med(k, scale=1.0):
         vals = [r[k] / scale for r in rows if r[k] is not None]
         return f"{statistics.median(vals):.2f} ({min(vals):.2f}–{max(vals):.2f})" if vals else "-"
 
     print(f"median (min–max): idle KiB/conn {med('kib_per_conn')}; RSS before MiB {med('base', 1024)}; "
-          f"VmHWM after load MiB {med('hwm_load', 1024)}")
+          f"VmHWM after load MiB {med('hwm_load', 1024)}; CPU µs/req {med('ka_cpu')}; CPU µs/conn {med('churn_cpu')}; "
+          f"start s {med('startup')}")
 
 
 if __name__ == "__main__":
