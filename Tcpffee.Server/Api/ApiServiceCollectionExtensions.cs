@@ -9,6 +9,9 @@ namespace Tcpffee.Api;
 /// <summary>Registers what the stats socket serves: the JSON API and its document, <c>/metrics</c> and <c>/healthz</c>.</summary>
 internal static class ApiServiceCollectionExtensions
 {
+    /// <summary>The meter of the .NET runtime's built-in metrics (<c>dotnet.gc.*</c>, <c>dotnet.thread_pool.*</c>, ...).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     public static IServiceCollection AddTcpffeeApi(this IServiceCollection services)
     {
         services.AddSingleton<ProcessClock>();
@@ -20,7 +23,9 @@ internal static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => new ClusterViews(sp.GetService<ClusterNode>()));
         services.AddProblemDetails();
         services.AddTcpffeeApiDocument();
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyMetrics.MeterName).AddPrometheusExporter());
+        // The runtime's own meter as well: its instruments are read at each scrape, and they say what a connection
+        // costs the process (allocations, collections, thread-pool work items, CPU time).
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyMetrics.MeterName, RuntimeMeterName).AddPrometheusExporter());
         services.AddHealthChecks().AddCheck<ProxyHealthCheck>("proxy");
         return services;
     }

@@ -21,12 +21,19 @@ internal sealed class ProxySession
     // Large enough for one bulk read per syscall; returned to the pool whenever the backend goes quiet.
     private const int DownstreamBufferSize = 64 * 1024;
 
+    private const int ClientEnded = 1;
+    private const int BackendEnded = 2;
+
     private readonly ConnectionContext _client;
     private readonly Socket _clientSocket;
     private readonly Socket _backend;
     private readonly TrackedConnection? _tracked;
     private readonly TimeProvider _time;
     private int _tornDown;
+
+    // Which sides have sent their FIN: 1 the client, 2 the backend. The second FIN needs no shutdown call of its own:
+    // the close that follows at once sends it (with nothing left unread on that socket, the close is a clean FIN).
+    private int _ended;
     private long _bytesUp;
     private long _bytesDown;
 
@@ -104,7 +111,11 @@ internal sealed class ProxySession
                 input.AdvanceTo(buffer.End);
                 if (read.IsCompleted)
                 {
-                    _backend.Shutdown(SocketShutdown.Send);
+                    if ((Interlocked.Or(ref _ended, ClientEnded) & BackendEnded) == 0)
+                    {
+                        _backend.Shutdown(SocketShutdown.Send);
+                    }
+
                     result = CopyResult.Completed;
                     return result;
                 }
@@ -149,7 +160,11 @@ internal sealed class ProxySession
                 var received = await _backend.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
-                    _clientSocket.Shutdown(SocketShutdown.Send);
+                    if ((Interlocked.Or(ref _ended, BackendEnded) & ClientEnded) == 0)
+                    {
+                        _clientSocket.Shutdown(SocketShutdown.Send);
+                    }
+
                     result = CopyResult.Completed;
                     return result;
                 }

@@ -32,6 +32,23 @@ public sealed class MetricsTests : IAsyncLifetime, IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    public async Task Metrics_AfterAConnection_IncludeTheRuntimesOwnCounters()
+    {
+        await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
+        await TestClient.WhoAnswersAsync(proxy.EndPoint, 10, "x"u8.ToArray());
+
+        // What a connection costs the process, read from the runtime itself: allocations, collections, work items, CPU.
+        var metrics = await ScrapeUntilAsync(
+            proxy,
+            m => m.Value("dotnet_gc_heap_total_allocated_bytes_total") > 0
+                && m.Value("dotnet_thread_pool_work_item_count_total") > 0
+                && m.Find("dotnet_gc_collections_total").Count == 3
+                && m.Value("dotnet_process_cpu_time_seconds_total", ("cpu_mode", "user")) > 0,
+            "the runtime's counters");
+        Assert.NotNull(metrics.Value("dotnet_monitor_lock_contentions_total"));
+    }
+
+    [Fact]
     public async Task Metrics_ThreeConnectionsThroughOneGroup_CountConnectionsAndBytesOfThatGroup()
     {
         await using var proxy = await StartAsync(port => TestConfig.Toml(port, Groups()));
