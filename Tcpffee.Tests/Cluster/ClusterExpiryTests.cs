@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Expiry is the stick leader's decision, and every replica follows it.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterExpiryTests(ClusterExpiryTests.ExpiringCluster running, ITestOutputHelper output) : IClassFixture<ClusterExpiryTests.ExpiringCluster>
 {
     private const int ExpirationSeconds = 1;

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Losing a proxy: the stick table leader killed, and a node killed and started again on its data directory.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.First)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output)
 {
     [Fact]

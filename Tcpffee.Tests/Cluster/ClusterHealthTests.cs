@@ -9,7 +9,7 @@ namespace Tcpffee.Tests.Cluster;
 /// Health by majority: a check is the same question on every proxy (group id and check index), each proxy votes with
 /// its own observation, and the committed verdict is the majority of all the proxies.
 /// </summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterHealthTests
 {
     private const double IntervalSeconds = 0.3;

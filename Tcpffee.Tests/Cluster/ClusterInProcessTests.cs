@@ -11,7 +11,7 @@ using Tcpffee.Tests.Common;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>The same cluster as the child-process tests, as three real hosts inside the test process.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.First)]
 public sealed class ClusterInProcessTests
 {
     private const int OverriddenGroup = 0;

@@ -11,7 +11,7 @@ namespace Tcpffee.Tests.Cluster;
 /// Who belongs: the Raft logs sockets serve peers only, a malformed request gets no details, the proposals keys are
 /// reported as unused, and a node missing from <c>[[peers]]</c> does not start.
 /// </summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixture<RunningCluster>
 {
     private static readonly TimeSpan AtOnce = TimeSpan.FromSeconds(2);

@@ -13,7 +13,7 @@ namespace Tcpffee.Tests.Cluster;
 /// returns, as the <c>_WhenRoot</c> suffix says. CI runs them as root with the tools installed.
 /// </summary>
 [SupportedOSPlatform("linux")]
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterNetworkCutTests(ITestOutputHelper output)
 {
     [Theory]

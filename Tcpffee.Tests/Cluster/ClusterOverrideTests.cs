@@ -4,7 +4,7 @@ using Tcpffee.Tests.Common;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Drain, disable and enable through any proxy's API are committed through Raft and applied by every proxy.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterOverrideTests
 {
     [Fact]

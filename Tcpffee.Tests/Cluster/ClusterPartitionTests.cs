@@ -8,7 +8,7 @@ using Tcpffee.Tests.Routing;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>One proxy cut off from the other two (SIGSTOP) keeps serving on its own, and agrees with them once they are back.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.First)]
 public sealed class ClusterPartitionTests
 {
     private const string FallbackDecisions = "tcpffee_raft_fallback_decisions_total";

@@ -3,7 +3,7 @@ using Tcpffee.Tests.Cluster.Support;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>A client whose group's backend died is moved, through the stick table's Raft group, to a group that answers.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.Second)]
 public sealed class ClusterRedispatchTests
 {
     [Fact]

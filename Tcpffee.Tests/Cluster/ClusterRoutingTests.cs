@@ -3,7 +3,7 @@ using Tcpffee.Tests.Cluster.Support;
 namespace Tcpffee.Tests.Cluster;
 
 /// <summary>Three proxies, one stick table: a client reaches the same group whichever proxy it comes through.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.First)]
 public sealed class ClusterRoutingTests(RunningCluster running) : IClassFixture<RunningCluster>
 {
     [Fact]

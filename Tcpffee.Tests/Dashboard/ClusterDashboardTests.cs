@@ -4,7 +4,7 @@ using Tcpffee.Tests.Dashboard.Support;
 namespace Tcpffee.Tests.Dashboard;
 
 /// <summary>The dashboard of a follower in a 3-proxy cluster: the leader it follows, and the fallback while it is alone.</summary>
-[Collection(ClusterSerial.Name)]
+[Collection(ClusterCollections.First)]
 public sealed class ClusterDashboardTests
 {
     private readonly DashboardBrowser _browser;

@@ -1,0 +1,23 @@
+using Tcpffee.Tests.Dashboard.Support;
+
+namespace Tcpffee.Tests.Cluster.Support;
+
+/// <summary>
+/// The cluster tests, in two collections of about equal length. Each test's proxies take port numbers found free on
+/// all three node addresses and outside the kernel's ephemeral range (<see cref="ClusterPorts"/>), and a cut drops only
+/// the packets of its own cluster's processes, so the two run side by side, and beside the other tests.
+/// </summary>
+internal static class ClusterCollections
+{
+    public const string First = "Cluster, first half";
+
+    public const string Second = "Cluster, second half";
+}
+
+/// <summary>The first half; the cluster's dashboard test shares its browser, launched on first use.</summary>
+[CollectionDefinition(ClusterCollections.First)]
+public sealed class ClusterFirstHalf : ICollectionFixture<DashboardBrowser>;
+
+/// <summary>The second half.</summary>
+[CollectionDefinition(ClusterCollections.Second)]
+public sealed class ClusterSecondHalf;
