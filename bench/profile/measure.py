@@ -1,5 +1,5 @@
 """Runs tcpffee before nginx, loads it with wrk, and reads the runtime's counters from /metrics around each load."""
-import argparse, os, re, statistics, subprocess, sys, time, urllib.request
+import argparse, os, re, socket, statistics, subprocess, sys, time, urllib.request
 
 BACKEND, PROXY, STATS = 26080, 26140, 26149
 COUNTERS = {
@@ -18,6 +18,8 @@ COUNTERS = {
 def scrape():
     with urllib.request.urlopen(f"http://127.0.0.1:{STATS}/metrics", timeout=5) as r:
         text = r.read().decode()
+    if "dotnet_gc_heap_total_allocated_bytes_total" not in text:
+        sys.exit("/metrics has no dotnet_* counters: this build does not export the runtime's meter")
     values = {}
     for key, (name, label) in COUNTERS.items():
         total = 0.0
@@ -46,6 +48,18 @@ def wait_port(port):
     sys.exit(f"nothing answers on {port}")
 
 
+def port_free(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a connection in TIME_WAIT does not hold the port
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--secs", type=int, default=5)
@@ -54,6 +68,9 @@ def main():
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     d = a.dir
+    busy = [p for p in (BACKEND, PROXY, STATS) if not port_free(p)]
+    if busy:
+        sys.exit(f"port(s) {busy} already in use: another proxy or backend would be measured instead")
     with open(f"{d}/nginx.conf", "w") as f:
         f.write(f"""daemon off; worker_processes auto; pid {d}/nginx.pid; error_log {d}/nginx.err;
 events {{ worker_connections 4096; }}
