@@ -29,6 +29,16 @@ internal sealed partial class ServerProcess
     public int[] Ports { get; private set; } = [];
 
     /// <summary>
+    /// A proxy with one port to <paramref name="backend"/> (group 0) and a stats socket: <c>Ports[0]</c> and
+    /// <c>Ports[1]</c>. <paramref name="extra"/> is appended to the file, for example a group's health checks.
+    /// </summary>
+    public static Task<ServerProcess> StartProxyToAsync(System.Net.IPEndPoint backend, string extra = "") =>
+        StartWithConfigAsync(
+            2,
+            p => TestConfig.TomlHeader(statsPort: p[1]) + $"ports = [ {p[0]} ]\n[groups.0.portmap]\n{p[0]} = \"{backend}\"\n" + extra,
+            "info");
+
+    /// <summary>
     /// Picks <paramref name="portCount"/> free ports, writes <paramref name="config"/> of them to a file in an environment of
     /// its own, starts the proxy on it with <c>TCPFFEE_LOG=<paramref name="logLevel"/></c> and <paramref name="variables"/>, and returns once it logged that
     /// it started. Disposing the server deletes that environment. <paramref name="launcher"/> is as for <see cref="Start"/>.

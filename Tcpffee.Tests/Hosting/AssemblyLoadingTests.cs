@@ -15,10 +15,7 @@ public sealed class AssemblyLoadingTests
     public async Task Start_PlainConfigAndEveryKindOfStatsRoute_LoadsNeitherExpressionsNorHttpClient()
     {
         await using var alpha = NamedBackend.Start("alpha");
-        await using var server = await ServerProcess.StartWithConfigAsync(
-            2,
-            p => TestConfig.TomlHeader(statsPort: p[1]) + $"ports = [ {p[0]} ]\n[groups.0.portmap]\n{p[0]} = \"{alpha.EndPoint}\"\n",
-            "info");
+        await using var server = await ServerProcess.StartProxyToAsync(alpha.EndPoint);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Ports[1]}"), Timeout = Deadline };
 
         // What an operator's proxy does: proxies, and answers a read route, an admin route (its filter), metrics and health.
@@ -28,7 +25,7 @@ public sealed class AssemblyLoadingTests
         (await http.GetAsync(new Uri("/metrics", UriKind.Relative))).EnsureSuccessStatusCode();
         (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).EnsureSuccessStatusCode();
 
-        var loaded = MappedAssemblies(server.Id);
+        var loaded = ProcessMaps.Assemblies(server.Id);
         Assert.Contains("Tcpffee.Core.dll", loaded);
         Assert.DoesNotContain("System.Linq.Expressions.dll", loaded);
         Assert.DoesNotContain("System.Net.Http.dll", loaded);
@@ -38,21 +35,9 @@ public sealed class AssemblyLoadingTests
     public async Task Start_HttpHealthCheck_LoadsHttpClient()
     {
         await using var alpha = NamedBackend.Start("alpha");
-        await using var server = await ServerProcess.StartWithConfigAsync(
-            2,
-            p => TestConfig.TomlHeader(statsPort: p[1]) + $"ports = [ {p[0]} ]\n[groups.0.portmap]\n{p[0]} = \"{alpha.EndPoint}\"\n"
-                + "[[groups.0.healthchecks]]\ninterval = 0.05\nhttp_target = \"/\"\n",
-            "info");
+        await using var server = await ServerProcess.StartProxyToAsync(alpha.EndPoint, "[[groups.0.healthchecks]]\ninterval = 0.05\nhttp_target = \"/\"\n");
 
         // The probe's client is made for the first HTTP check, so the assembly shows as soon as the check has been built.
-        await Eventually.HoldsAsync(() => MappedAssemblies(server.Id).Contains("System.Net.Http.dll"), "System.Net.Http mapped for the HTTP check", Deadline);
+        await Eventually.HoldsAsync(() => ProcessMaps.Assemblies(server.Id).Contains("System.Net.Http.dll"), "System.Net.Http mapped for the HTTP check", Deadline);
     }
-
-    /// <summary>The file names of the assemblies the process has mapped: the runtime maps every assembly it loads.</summary>
-    private static HashSet<string> MappedAssemblies(int pid) =>
-        File.ReadLines($"/proc/{pid}/maps")
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length == 6 && f[5].EndsWith(".dll", StringComparison.Ordinal))
-            .Select(f => Path.GetFileName(f[5]))
-            .ToHashSet(StringComparer.Ordinal);
 }
