@@ -12,14 +12,14 @@ internal sealed class ClusterNode : IAsyncDisposable
         Topology = topology;
         DataDisk = new DataDiskWatchdog(environment.DataDir, time);
         var sockets = config.RaftSockets;
-        StickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
+        var stickReplica = new StickReplica(config.Expiration, config.StickTableMaxEntries, time);
         StickGroup = new RaftGroup(
-            "stick_table", topology, sockets.StickTableLogs, StickReplica, environment.DataDir, timings, time, metrics, loggers);
-        StickTable = new ClusterStickTable(StickReplica, StickGroup, timings, metrics, loggers.CreateLogger<ClusterStickTable>());
-        HealthReplica = new HealthReplica(topology.Peers.Length);
+            "stick_table", topology, sockets.StickTableLogs, stickReplica, environment.DataDir, timings, time, metrics, loggers);
+        StickTable = new ClusterStickTable(stickReplica, StickGroup, timings, metrics, loggers.CreateLogger<ClusterStickTable>());
+        var healthReplica = new HealthReplica(topology.Peers.Length);
         HealthGroup = new RaftGroup(
-            "healthchecks", topology, sockets.HealthchecksLogs, HealthReplica, environment.DataDir, timings, time, metrics, loggers);
-        Health = new ClusterHealth(HealthGroup, HealthReplica, topology.SelfIndex, timings, time, metrics, loggers.CreateLogger<ClusterHealth>());
+            "healthchecks", topology, sockets.HealthchecksLogs, healthReplica, environment.DataDir, timings, time, metrics, loggers);
+        Health = new ClusterHealth(HealthGroup, healthReplica, topology.SelfIndex, timings, time, metrics, loggers.CreateLogger<ClusterHealth>());
     }
 
     public ClusterTopology Topology { get; }
@@ -27,13 +27,9 @@ internal sealed class ClusterNode : IAsyncDisposable
     /// <summary>The disk under both groups' logs.</summary>
     public DataDiskWatchdog DataDisk { get; }
 
-    public StickReplica StickReplica { get; }
-
     public RaftGroup StickGroup { get; }
 
     public ClusterStickTable StickTable { get; }
-
-    public HealthReplica HealthReplica { get; }
 
     public RaftGroup HealthGroup { get; }
 
