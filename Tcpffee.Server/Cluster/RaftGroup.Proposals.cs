@@ -7,7 +7,8 @@ namespace Tcpffee.Cluster;
 internal sealed partial class RaftGroup
 {
     /// <summary>How long one attempt through the bus may take before it counts as failed.</summary>
-    private static readonly TimeSpan AttemptTimeout = RequestTimeout;
+    /// <remarks>A property: static fields of a partial class in other files are not initialized in a known order.</remarks>
+    private static TimeSpan AttemptTimeout => RequestTimeout;
 
     /// <summary>The pause between attempts while there is no leader: an election takes a few hundred ms.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(25);
