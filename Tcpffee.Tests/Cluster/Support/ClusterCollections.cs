@@ -5,7 +5,8 @@ namespace Tcpffee.Tests.Cluster.Support;
 /// <summary>
 /// The cluster tests, in two collections of about equal length. Each test's proxies take port numbers found free on
 /// all three node addresses and outside the kernel's ephemeral range (<see cref="ClusterPorts"/>), and a cut drops only
-/// the packets of its own cluster's processes, so the two run side by side, and beside the other tests.
+/// the packets of its own cluster's processes, so the two run side by side, and beside the other tests. The cuts use
+/// fixed group ids (<see cref="TestCluster.FirstGroupId"/>): keep every test that cuts in the second half.
 /// </summary>
 internal static class ClusterCollections
 {

@@ -56,7 +56,10 @@ internal sealed class TestCluster : IAsyncDisposable
         })];
     }
 
-    /// <summary>The group id of node 1 of a cuttable cluster; the others follow. Cluster tests run one at a time.</summary>
+    /// <summary>
+    /// The group id of node 1 of a cuttable cluster; the others follow. The same ids every time: the tests that cut are
+    /// all in one collection (<see cref="ClusterCollections.Second"/>), so one runs at a time.
+    /// </summary>
     public const int FirstGroupId = 64_200;
 
     public ClusterPorts Ports { get; }
