@@ -102,6 +102,29 @@ public sealed class DashboardPageTests
     }
 
     [Fact]
+    public async Task Buttons_StayTheSameElementsOverRefreshes_SoAClickThatLandsDuringARedrawIsNotLost()
+    {
+        await using var a = NamedBackend.ForGroup(0);
+        await using var proxy = await ProxyHost.StartAsync(TestConfig.OnePort(a.EndPoint));
+        Assert.Equal(NamedBackend.NameOf(0), await proxy.AskOnceAsync(2));
+        await using var page = await _browser.OpenAsync(Dashboard(proxy), "buttons-kept");
+        await page.WaitAsync(p => p.CountAsync("#stick tbody tr[data-key]"), n => n == 1, "the client's entry is listed");
+        var drain = await page.HoldAsync("#group-0 button[data-action=drain]");
+        var forget = await page.HoldAsync("#stick tbody button[data-action=forget]");
+
+        // Each refresh redraws both tables with new figures; the rows and their buttons must be the ones drawn before.
+        await page.WaitRefreshesAsync(3);
+
+        Assert.True(await drain.StillDrawnAsync(), "the drain button was replaced by a refresh");
+        Assert.True(await forget.StillDrawnAsync(), "the forget button was replaced by a refresh");
+        await drain.ClickAsync();
+        await page.WaitAsync(p => p.StateAsync(0), s => s == "draining", "group 0 is draining after the click on the held button");
+        await forget.ClickAsync();
+        await page.WaitAsync(p => p.TextAsync("#message"), t => t.StartsWith("Forget ", StringComparison.Ordinal) && t.EndsWith(": done.", StringComparison.Ordinal), "the entry is forgotten");
+        Assert.Equal(0, await page.CountAsync("#stick tbody tr[data-key]"));
+    }
+
+    [Fact]
     public async Task DrainButton_WithATokenSetAndNoneTyped_ShowsThe401_AndChangesNothing_UntilTheTokenIsTyped()
     {
         const string Token = "dashboard-secret";

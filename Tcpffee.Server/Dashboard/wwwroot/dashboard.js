@@ -41,6 +41,25 @@
     return element;
   }
 
+  /**
+   * Redraws a table body keyed row by row: a row whose key was drawn before stays the same element, and so does its
+   * actions cell while its buttons are the same, so a button pressed while a refresh redraws the table still receives
+   * the click. Rows without a key (the "none" rows) are dropped.
+   */
+  function keyedRows(body, rows) {
+    const drawn = new Map([...body.rows].filter((r) => r.dataset.row !== undefined).map((r) => [r.dataset.row, r]));
+    body.replaceChildren(...rows.map((fresh) => {
+      const old = drawn.get(fresh.dataset.row);
+      if (!old) return fresh;
+      for (const name of old.getAttributeNames()) if (!fresh.hasAttribute(name)) old.removeAttribute(name);
+      for (const name of fresh.getAttributeNames()) old.setAttribute(name, fresh.getAttribute(name));
+      const actions = old.querySelector(":scope > td.actions");
+      old.replaceChildren(...[...fresh.cells].map((cell) =>
+        actions && cell.classList.contains("actions") && cell.innerHTML === actions.innerHTML ? actions : cell));
+      return old;
+    }));
+  }
+
   function show(element, text, kind) {
     element.hidden = !text;
     element.textContent = text || "";
@@ -247,7 +266,7 @@
       const rate = r.get(g.id);
       const samples = history.get(g.id);
       const action = (name, label) => h("button", { type: "button", "data-action": name, "data-group": g.id }, label);
-      return h("tr", { id: `group-${g.id}`, "data-group": g.id },
+      return h("tr", { id: `group-${g.id}`, "data-group": g.id, "data-row": g.id },
         h("td", { title: g.portmap.map((p) => `${p.port} → ${p.backend}`).join("\n") }, h("b", null, g.id),
           h("span", { class: "reason muted" }, g.portmap.map((p) => p.backend).join(", "))),
         state(g),
@@ -262,7 +281,7 @@
         h("td", null, chart(samples, "bytes", (v) => bytes(v), "#c2570c", now)),
         h("td", { class: "actions" }, action("drain", "Drain"), " ", action("disable", "Disable"), " ", action("enable", "Enable")));
     });
-    $("groups").tBodies[0].replaceChildren(...rows);
+    keyedRows($("groups").tBodies[0], rows);
     if (!groups.length) $("groups").tBodies[0].append(h("tr", null, h("td", { colspan: 12, class: "muted" }, "No groups are configured.")));
     const select = $("stick-group");
     const wanted = ["", ...groups.map((g) => String(g.id))];
@@ -302,7 +321,7 @@
 
   function renderStick(stick) {
     const body = $("stick").tBodies[0];
-    body.replaceChildren(...stick.entries.map((e) => h("tr", { "data-key": e.key },
+    keyedRows(body, stick.entries.map((e) => h("tr", { "data-key": e.key, "data-row": e.key },
       h("td", null, e.key), h("td", null, e.clientIp), h("td", null, e.slice ?? (e.sliceHex ? "0x" + e.sliceHex : "")),
       h("td", { class: "num" }, e.group), h("td", { class: "num" }, e.openConnections),
       h("td", null, e.lastActivity ? when(e.lastActivity) : "open now"), h("td", null, e.expiresAt ? when(e.expiresAt) : "while open"),

@@ -70,6 +70,10 @@ internal sealed class DashboardPage : IAsyncDisposable
 
     public Task ClickAsync(string selector) => _page.ClickAsync(selector);
 
+    /// <summary>The element <paramref name="selector"/> matches now (it must match one).</summary>
+    public async Task<HeldElement> HoldAsync(string selector) =>
+        new(await _page.QuerySelectorAsync(selector) ?? throw new InvalidOperationException($"nothing matches {selector}"), selector);
+
     public Task TypeAsync(string selector, string text) => _page.TypeAsync(selector, text);
 
     /// <summary>Polls the page until <paramref name="done"/> holds for what <paramref name="probe"/> reads.</summary>
