@@ -121,7 +121,7 @@ public sealed class DashboardPageTests
         await page.WaitAsync(p => p.StateAsync(0), s => s == "draining", "group 0 is draining after the click on the held button");
         await forget.ClickAsync();
         await page.WaitAsync(p => p.TextAsync("#message"), t => t.StartsWith("Forget ", StringComparison.Ordinal) && t.EndsWith(": done.", StringComparison.Ordinal), "the entry is forgotten");
-        Assert.Equal(0, await page.CountAsync("#stick tbody tr[data-key]"));
+        await page.WaitAsync(p => p.CountAsync("#stick tbody tr[data-key]"), n => n == 0, "the forgotten entry is no longer listed");
     }
 
     [Fact]

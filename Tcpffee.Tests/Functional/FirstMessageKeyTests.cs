@@ -10,7 +10,10 @@ namespace Tcpffee.Tests.Functional;
 /// <summary>TCPFFEE_KEY_TYPE=IP_WITH_FIRST_MESSAGE_SLICE: the key is the address plus bytes [START, END) of what the client sent first.</summary>
 public sealed class FirstMessageKeyTests
 {
-    /// <summary>A lower bound on the 0.2 s first_message_timeout, with room for timer coarseness.</summary>
+    /// <summary>
+    /// A lower bound on the 0.2 s first_message_timeout, with room for timer coarseness; the tests start their clock
+    /// before they connect, since the proxy's countdown starts at its accept, which cannot come earlier.
+    /// </summary>
     private static readonly TimeSpan AtLeastTheTimeout = TimeSpan.FromMilliseconds(150);
 
     private static TcpffeeEnvironment SliceKey(int start, int end) =>
@@ -51,8 +54,8 @@ public sealed class FirstMessageKeyTests
         await using var backend = TestBackend.Echo();
         var config = OnePort(backend.EndPoint) with { FirstMessageTimeout = TimeSpan.FromSeconds(0.2) };
         await using var proxy = await ProxyHost.StartAsync(config, SliceKey(2, 6));
-        using var client = await proxy.ConnectAsync(2);
         var clock = Stopwatch.StartNew();
+        using var client = await proxy.ConnectAsync(2);
 
         await client.SendAsync("xyz");
         var reply = await client.ReceiveExactlyAsync(3);
@@ -68,8 +71,8 @@ public sealed class FirstMessageKeyTests
         await using var backend = TestBackend.Banner("220 ready");
         var config = OnePort(backend.EndPoint) with { FirstMessageTimeout = TimeSpan.FromSeconds(0.2) };
         await using var proxy = await ProxyHost.StartAsync(config, SliceKey(0, 4));
-        using var client = await proxy.ConnectAsync(2);
         var clock = Stopwatch.StartNew();
+        using var client = await proxy.ConnectAsync(2);
 
         var banner = await client.ReceiveLineAsync();
 

@@ -64,8 +64,9 @@ public sealed class AcceptProxyRejectionTests
     {
         await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
-        using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
+        // Started before the connect: the proxy's countdown starts at its accept, which cannot come earlier.
         var clock = Stopwatch.StartNew();
+        using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         var (answer, _) = await client.ReadToEndAsync();
 
@@ -87,8 +88,9 @@ public sealed class AcceptProxyRejectionTests
     {
         await using var backend = RecordingBackend.Start();
         await using var proxy = await ProxyHost.StartOnFreePortAsync(Accepting(backend));
-        using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
+        // Started before the connect: the proxy's countdown starts at its accept, which cannot come earlier.
         var clock = Stopwatch.StartNew();
+        using var client = await proxy.ConnectAsync(IPAddress.Parse("127.0.0.2"));
 
         await client.SendAsync(start);
         var (answer, _) = await client.ReadToEndAsync();

@@ -4,9 +4,10 @@ namespace Tcpffee.Tests.Cluster.Support;
 
 /// <summary>
 /// The cluster tests, in two collections of about equal length. Each test's proxies take port numbers found free on
-/// all three node addresses and outside the kernel's ephemeral range (<see cref="ClusterPorts"/>), and a cut drops only
-/// the packets of its own cluster's processes, so the two run side by side, and beside the other tests. The cuts use
-/// fixed group ids (<see cref="TestCluster.FirstGroupId"/>): keep every test that cuts in the second half.
+/// all three node addresses and outside the kernel's ephemeral range (<see cref="ClusterPorts"/>), and each cuttable
+/// cluster's processes run with group ids of their own, whose packets only its own cut drops (<see cref="NetworkCut"/>),
+/// so the two run side by side, and beside the other tests. More collections do not finish sooner: the cluster tests
+/// are bound by the CPU their processes take to start, on two cores.
 /// </summary>
 internal static class ClusterCollections
 {

@@ -47,20 +47,21 @@ internal sealed class TestCluster : IAsyncDisposable
         _backends = backends;
         Ports = ports;
         Directory = new TempDirectory();
+        var firstGroupId = options.Cuttable ? Interlocked.Add(ref s_nextGroupId, options.Nodes) - options.Nodes : 0;
         Members = [.. Enumerable.Range(0, options.Nodes).Select(i =>
         {
             var directory = System.IO.Directory.CreateDirectory(Directory.Combine($"node{i + 1}")).FullName;
             var config = Path.Combine(directory, "tcpffee.toml");
             File.WriteAllText(config, Config(i));
-            return new ClusterMember(i, ports, directory, config, options.Log, options.Cuttable ? FirstGroupId + i : null);
+            return new ClusterMember(i, ports, directory, config, options.Log, options.Cuttable ? firstGroupId + i : null);
         })];
     }
 
     /// <summary>
-    /// The group id of node 1 of a cuttable cluster; the others follow. The same ids every time: the tests that cut are
-    /// all in one collection (<see cref="ClusterCollections.Second"/>), so one runs at a time.
+    /// The group id of node 1 of the next cuttable cluster; its other nodes take the ids after it. Every cuttable
+    /// cluster of the test run gets ids of its own, so clusters that cut side by side never drop each other's packets.
     /// </summary>
-    public const int FirstGroupId = 64_200;
+    private static int s_nextGroupId = 64_200;
 
     public ClusterPorts Ports { get; }
 
