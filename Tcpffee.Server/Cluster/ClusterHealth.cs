@@ -122,7 +122,7 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
         _isolated = isolated;
         if (isolated)
         {
-            LogIsolated();
+            LogIsolated(_group.OutOfReachLevel);
         }
         else
         {
@@ -132,8 +132,8 @@ internal sealed partial class ClusterHealth : IHealthElection, IOverrideReplicat
         Changed?.Invoke();
     }
 
-    [LoggerMessage(EventId = 69, Level = LogLevel.Warning, Message = "Health: the majority is out of reach; routing follows this proxy's own checks until it is back")]
-    private partial void LogIsolated();
+    [LoggerMessage(EventId = 69, Message = "Health: the majority is out of reach; routing follows this proxy's own checks until it is back")]
+    private partial void LogIsolated(LogLevel level);
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Health: the majority is back; routing follows the committed verdicts again")]
     private partial void LogRejoined();

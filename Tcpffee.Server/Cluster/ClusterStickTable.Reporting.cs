@@ -111,7 +111,7 @@ internal sealed partial class ClusterStickTable
         if (!_isolated)
         {
             _isolated = true;
-            LogIsolated(_group.Name);
+            LogIsolated(_group.OutOfReachLevel, _group.Name);
         }
     }
 
@@ -124,8 +124,8 @@ internal sealed partial class ClusterStickTable
         }
     }
 
-    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Raft group {Group}: the majority is out of reach; new clients are assigned by rendezvous hash until it is back")]
-    private partial void LogIsolated(string group);
+    [LoggerMessage(EventId = 63, Message = "Raft group {Group}: the majority is out of reach; new clients are assigned by rendezvous hash until it is back")]
+    private partial void LogIsolated(LogLevel level, string group);
 
     [LoggerMessage(EventId = 64, Level = LogLevel.Information, Message = "Raft group {Group}: the majority is back; proposing {Count} assignments made without it")]
     private partial void LogRejoined(string group, int count);

@@ -42,7 +42,7 @@ internal sealed partial class RaftGroup
             });
         });
 
-        var raftLoggers = new RateLimitedLoggerFactory(new GroupLoggerFactory(_loggers, Name), _time);
+        var raftLoggers = new RateLimitedLoggerFactory(new GroupLoggerFactory(_loggers, Name), _time, new RaftWarningLevels(() => IsStarting));
         var self = _topology.Self.RaftUri(_logsBind.Port);
         var services = builder.Services;
         services.AddLogging();

@@ -29,6 +29,16 @@ internal sealed partial class RaftGroup : IAsyncDisposable
     /// <summary>Each member's URI, as dotNext names it, to its logs endpoint.</summary>
     private readonly FrozenDictionary<Uri, IPEndPoint> _members;
 
+    /// <summary>
+    /// How long after its start the group counts as starting at most, until it has formed: the other proxies may still
+    /// be starting, so what fails meanwhile is expected (<see cref="RaftWarningLevels"/>).
+    /// </summary>
+    public static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
+
+    private long _started;
+
+    // Whether the group has had, since this node started it, a leader while every peer was available to this node.
+    private volatile bool _formed;
     private RaftStorage? _storage;
     private WebApplication? _host;
     private IRaftCluster? _cluster;
@@ -70,6 +80,15 @@ internal sealed partial class RaftGroup : IAsyncDisposable
 
     public long Term => _cluster?.Term ?? 0;
 
+    /// <summary>
+    /// Gets whether the group is starting: it has not yet had a leader while every peer was available to this node,
+    /// since this node started it, for at most <see cref="StartGrace"/>.
+    /// </summary>
+    public bool IsStarting => !_formed && _time.GetElapsedTime(_started) < StartGrace;
+
+    /// <summary>The level of "the majority is out of reach": a warning, or information while the group is starting.</summary>
+    public LogLevel OutOfReachLevel => IsStarting ? LogLevel.Information : LogLevel.Warning;
+
     public long CommitIndex => _storage?.Log.LastCommittedEntryIndex ?? 0;
 
     public long AppliedIndex => _storage?.Log.LastAppliedIndex ?? 0;
@@ -79,12 +98,17 @@ internal sealed partial class RaftGroup : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellation)
     {
+        _started = _time.GetTimestamp();
         _storage = await RaftStorage.OpenAsync(_directory, Name, _state, cancellation).ConfigureAwait(false);
         _host = BuildHost(_storage);
         _cluster = _host.Services.GetRequiredService<IRaftCluster>();
         _bus = _host.Services.GetRequiredService<IMessageBus>();
         _cluster.LeaderChanged += OnLeaderChanged;
         await _host.StartAsync(cancellation).ConfigureAwait(false);
+        foreach (var member in _cluster.Members)
+        {
+            member.MemberStatusChanged += OnMemberStatusChanged;
+        }
     }
 
     /// <summary>The members as this node sees them now.</summary>
@@ -138,6 +162,10 @@ internal sealed partial class RaftGroup : IAsyncDisposable
         if (_cluster is not null)
         {
             _cluster.LeaderChanged -= OnLeaderChanged;
+            foreach (var member in _cluster.Members)
+            {
+                member.MemberStatusChanged -= OnMemberStatusChanged;
+            }
         }
 
         if (_host is not null)
@@ -184,9 +212,21 @@ internal sealed partial class RaftGroup : IAsyncDisposable
     private void OnLeaderChanged(ICluster cluster, IClusterMember? leader)
     {
         var endPoint = EndPointOf(leader);
+        NoteFormation();
         _metrics.LeaderChanged(Name);
         LogLeaderChanged(Name, endPoint, Term);
         LeaderChanged?.Invoke(endPoint);
+    }
+
+    private void OnMemberStatusChanged(ClusterMemberStatusChangedEventArgs change) => NoteFormation();
+
+    /// <summary>Latches <see cref="_formed"/>; checked when the leader or a peer's status changes, never when a warning is written.</summary>
+    private void NoteFormation()
+    {
+        if (!_formed && _cluster is { Leader: not null } cluster && cluster.Members.All(m => !m.IsRemote || m.Status == ClusterMemberStatus.Available))
+        {
+            _formed = true;
+        }
     }
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Raft group {Group}: leader is now {Leader} (term {Term}; none means an election)")]

@@ -4,10 +4,13 @@ namespace Tcpffee.Cluster;
 
 /// <summary>
 /// The logger factory handed to dotNext. While a peer is down, dotNext warns with a full stack trace at every
-/// heartbeat; this lets one line through per message (which names the peer) per minute, without the stack trace.
+/// heartbeat; this lets one line through per message (which names the peer) per minute, without the stack trace, at
+/// the level <see cref="RaftWarningLevels"/> gives it.
 /// </summary>
-internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, TimeProvider time) : ILoggerFactory
+internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, TimeProvider time, RaftWarningLevels? levels = null) : ILoggerFactory
 {
+    private readonly RaftWarningLevels _levels = levels ?? RaftWarningLevels.AsLogged;
+
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     private const int MaxRemembered = 256;
@@ -74,10 +77,13 @@ internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, Tim
             }
 
             var text = formatter(state, exception);
-            if (owner.Admit(text))
+            var level = owner._levels.Of(logLevel, state);
+
+            // Lowered lines are counted apart, so that a peer still down when the group's start is over is warned of at once.
+            if (owner.Admit(level == logLevel ? text : "lowered: " + text))
             {
                 var cause = exception?.GetBaseException().Message ?? "-";
-                LogLimited(inner, logLevel, text, cause);
+                LogLimited(inner, level, text, cause);
             }
         }
 

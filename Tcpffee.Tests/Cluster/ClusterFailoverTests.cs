@@ -43,6 +43,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
                 $"{survivor.Name}: fallback decisions (stick_table) {fallbacks}, leader changes seen {changes}"));
         }
 
+        // Past the start, a peer lost is a warning on the survivors (a start's failures are information).
+        foreach (var survivor in survivors)
+        {
+            await survivor.Process.WaitForLineAsync(
+                ProcessOutput.StandardOutput,
+                l => l.Contains(" warn: ", StringComparison.Ordinal) && l.Contains($"Cluster member http://{leader.Address}:", StringComparison.Ordinal)
+                    && l.Contains("is unavailable", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10));
+        }
+
         // Every known client, through either survivor, goes where it went before.
         foreach (var (source, backend) in known)
         {

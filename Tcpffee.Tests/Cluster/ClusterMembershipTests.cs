@@ -9,7 +9,7 @@ namespace Tcpffee.Tests.Cluster;
 
 /// <summary>
 /// Who belongs: the Raft logs sockets serve peers only, a malformed request gets no details, the proposals keys are
-/// reported as unused, and a node missing from <c>[[peers]]</c> does not start.
+/// reported as unused, a node missing from <c>[[peers]]</c> does not start, and peers starting together warn of nothing.
 /// </summary>
 [Collection(ClusterCollections.Second)]
 public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixture<RunningCluster>
@@ -37,6 +37,22 @@ public sealed class ClusterMembershipTests(RunningCluster running) : IClassFixtu
         Assert.True(check.ExitCode == 0, $"check-config: {check}");
         Assert.Contains("raft_healthchecks_proposals_bind_socket: unused", check.StandardError, StringComparison.Ordinal);
         Assert.Contains("raft_stick_table_proposals_bind_socket: unused", check.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HealthyStart_WarnsOfNothing_InAnyNodesLog()
+    {
+        // What a start of proxies at different moments brings: votes timed out and connections refused until the peers
+        // are up, a new leader's probe of each follower's log, fallback while there is no leader yet. All information.
+        string[] startTexts = ["is unavailable", "Replication of", "the majority is out of reach", "Connection processing ended abnormally"];
+        var cluster = running.Cluster;
+        var warnings = cluster.Members
+            .SelectMany(m => m.Process.LinesSince(0).Select(line => $"{m.Name}: {line}"))
+            .Where(line => line.Contains(" warn: ", StringComparison.Ordinal) && startTexts.Any(t => line.Contains(t, StringComparison.Ordinal)))
+            .ToList();
+
+        Assert.True(warnings.Count == 0, $"warnings of a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
+        Assert.Contains(cluster.Members.SelectMany(m => m.Process.LinesSince(0)), line => line.Contains(" info: ", StringComparison.Ordinal) && line.Contains("leader is now", StringComparison.Ordinal));
     }
 
     [Fact]
