@@ -9,10 +9,16 @@ using Tcpffee.Tests.Common;
 
 namespace Tcpffee.Tests.Cluster.Units;
 
-/// <summary>The logger handed to the Raft library: one line per warning text per minute, without the stack trace.</summary>
+/// <summary>
+/// The logger handed to the Raft library: one line per warning text per minute, without the stack trace, at the level
+/// <see cref="RaftWarningLevels"/> gives it (information while the group is starting, and for a replication retry).
+/// </summary>
 public sealed class RateLimitedLoggerFactoryTests : IDisposable
 {
     private const string Category = "DotNext.Net.Cluster.Consensus.Raft.RaftCluster";
+
+    private const string Unavailable = "Cluster member {Member} is unavailable";
+    private const string HttpPeer = "http://10.0.0.2:5392/";
 
     private static readonly string[] ThreePeers = ["Member 10.0.0.2:5391", "Member 10.0.0.3:5391", "Member [2001:db8::4]:5391"];
 
@@ -21,11 +27,12 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
     private readonly ILoggerFactory _inner;
     private readonly RateLimitedLoggerFactory _factory;
     private readonly ILogger _logger;
+    private bool _starting;
 
     public RateLimitedLoggerFactoryTests()
     {
         _inner = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(_capture));
-        _factory = new RateLimitedLoggerFactory(_inner, _time);
+        _factory = new RateLimitedLoggerFactory(_inner, _time, new RaftWarningLevels(() => _starting));
         _logger = _factory.CreateLogger(Category);
     }
 
@@ -206,5 +213,63 @@ public sealed class RateLimitedLoggerFactoryTests : IDisposable
         Assert.Equal(
             new[] { LogLevel.Warning, LogLevel.Information, LogLevel.Information, LogLevel.Warning },
             _capture.Entries.Select(l => l.Level));
+    }
+
+    [Fact]
+    public void Warning_WhileStarting_WrittenAsInformation_StillOncePerMinute()
+    {
+        _starting = true;
+        for (var i = 0; i < 5; i++)
+        {
+            _logger.LogWarning(Unavailable, HttpPeer);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var line = Assert.Single(_capture.Entries);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.StartsWith($"Cluster member {HttpPeer} is unavailable", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warning_OnceStarted_AWarning_AtOnceEvenIfTheSameTextWasWrittenWhileStarting()
+    {
+        _starting = true;
+        _logger.LogWarning(Unavailable, HttpPeer);
+        _starting = false;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _logger.LogWarning(Unavailable, HttpPeer);
+        _logger.LogWarning(Unavailable, HttpPeer);
+
+        Assert.Equal([LogLevel.Information, LogLevel.Warning], _capture.Entries.Select(e => e.Level));
+    }
+
+    [Fact]
+    public void ReplicationRetry_OnceStarted_WrittenAsInformation_OtherWarningsStayWarnings()
+    {
+        _logger.LogWarning(RaftWarningLevels.ReplicationRetry, HttpPeer, 1);
+        _logger.LogWarning("Replication of {Member} contains {LogEntries} entries", HttpPeer, 3);
+        _logger.LogError("Replication of {Member} is failed. Retry replication from entry {EntryIndex}", HttpPeer, 2);
+
+        Assert.Equal([LogLevel.Information, LogLevel.Warning, LogLevel.Error], _capture.Entries.Select(e => e.Level));
+    }
+
+    [Fact]
+    public void ReplicationRetry_IsDotNextsTemplate()
+    {
+        // The template is matched as text: if the library words it otherwise, this fails before operators see warnings again.
+        var assembly = typeof(DotNext.Net.Cluster.Consensus.Raft.IRaftCluster).Assembly;
+        var image = File.ReadAllBytes(assembly.Location);
+        Assert.True(
+            image.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes(RaftWarningLevels.ReplicationRetry)) >= 0,
+            $"{assembly.GetName().Name} {assembly.GetName().Version} has no template \"{RaftWarningLevels.ReplicationRetry}\"");
+    }
+
+    [Fact]
+    public void Error_WhileStarting_StaysAnError()
+    {
+        _starting = true;
+        _logger.LogError(Unavailable, HttpPeer);
+
+        Assert.Equal(LogLevel.Error, Assert.Single(_capture.Entries).Level);
     }
 }
