@@ -13,7 +13,14 @@ public class RunningCluster : IAsyncLifetime
     /// <summary>The options the cluster is started with.</summary>
     internal virtual ClusterOptions? Options => null;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(Options);
+    /// <summary>How many stdout lines each node had written when the cluster had formed: the lines of its start.</summary>
+    internal IReadOnlyList<int> StartLines { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestCluster.StartAsync(Options);
+        StartLines = [.. _cluster.Members.Select(m => m.Process.Mark())];
+    }
 
     public async Task DisposeAsync()
     {
