@@ -40,6 +40,9 @@ internal sealed partial class ProxySocketConnection : ConnectionContext
 
     public Socket Socket => _socket;
 
+    /// <summary>Whether anything asked for <see cref="Transport"/>; the proxy's own path never does.</summary>
+    public bool HasPipes => _pipes is not null || _transport is not null;
+
     /// <summary>Made on first use; pipes over the socket for whatever needs a pipe, never the proxy's own path.</summary>
     public override IDuplexPipe Transport
     {

@@ -43,7 +43,7 @@ internal sealed class ClientPreambleReader
                     return Fail(client, destination, ConnectionOutcome.ProxyHeaderUntrusted, prefix);
                 }
 
-                prefix = new ClientPrefix();
+                prefix = new ClientPrefix(PrefixNeeded(config));
                 var (status, header) = await ProxyHeaderReader.ReadAsync(socket, prefix, config.FirstMessageTimeout, _time).ConfigureAwait(false);
                 if (status != ProxyHeaderStatus.Complete)
                 {
@@ -64,7 +64,7 @@ internal sealed class ClientPreambleReader
             if (_keys.BytesNeeded > 0)
             {
                 // The slice is taken from the bytes after the PROXY header, which the header reader left unread.
-                prefix ??= new ClientPrefix();
+                prefix ??= new ClientPrefix(PrefixNeeded(config));
                 await FirstMessageReader.ReadAsync(socket, prefix, _keys.BytesNeeded, config.FirstMessageTimeout, _time).ConfigureAwait(false);
             }
 
@@ -78,6 +78,9 @@ internal sealed class ClientPreambleReader
             return Fail(client, destination, ConnectionOutcome.ClientGone, prefix);
         }
     }
+
+    /// <summary>The most the prefix must hold: the largest PROXY header if one is expected, then the slice.</summary>
+    private int PrefixNeeded(TcpffeeConfig config) => (config.AcceptProxy ? ProxyHeaderParser.MaxV2Length : 0) + _keys.BytesNeeded;
 
     private static bool IsTrusted(TcpffeeConfig config, IPAddress address) =>
         config.AcceptProxyFrom.IsEmpty || config.AcceptProxyFrom.Any(n => n.Contains(address));

@@ -10,12 +10,16 @@ namespace Tcpffee.Proxy;
 /// </summary>
 internal sealed class ClientPrefix : IDisposable
 {
-    /// <summary>Room for the largest PROXY header and the largest first-message slice after it, and a bulk read.</summary>
-    private static readonly int Capacity = Math.Max(ProxySession.BufferSize, ProxyProtocol.ProxyHeaderParser.MaxV2Length + Configuration.TcpffeeEnvironment.MaxSliceEnd);
-
+    private readonly int _capacity;
     private byte[]? _buffer;
     private int _start;
     private int _end;
+
+    /// <summary>A prefix that can hold <paramref name="needed"/> bytes, and at least a bulk read of the copy.</summary>
+    public ClientPrefix(int needed)
+    {
+        _capacity = Math.Max(ProxySession.BufferSize, needed);
+    }
 
     /// <summary>The bytes read and not consumed, in the order the client sent them.</summary>
     public ReadOnlyMemory<byte> Unread => _buffer is { } buffer ? buffer.AsMemory(_start, _end - _start) : ReadOnlyMemory<byte>.Empty;
@@ -39,7 +43,7 @@ internal sealed class ClientPrefix : IDisposable
         if (_buffer is null)
         {
             await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellation).ConfigureAwait(false);
-            _buffer = ArrayPool<byte>.Shared.Rent(Capacity);
+            _buffer = ArrayPool<byte>.Shared.Rent(_capacity);
         }
 
         if (_end == _buffer.Length)

@@ -38,15 +38,18 @@ internal sealed class ObservedReads
             ?? descriptor.KeyedImplementationFactory?.Invoke(services, descriptor.ServiceKey)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.KeyedImplementationType!));
 
-    internal void Accepted(Socket socket)
+    internal void Accepted(ConnectionContext context, Socket socket)
     {
-        _accepted.Enqueue(new Connection(socket));
+        _accepted.Enqueue(new Connection(context, socket));
         _changed.Pulse();
     }
 
     /// <summary>One accepted connection, seen from the proxy's side.</summary>
-    internal sealed class Connection(Socket socket)
+    internal sealed class Connection(ConnectionContext context, Socket socket)
     {
+        /// <summary>The connection as the transport handed it to the pipeline.</summary>
+        public ConnectionContext Context => context;
+
         /// <summary>
         /// Returns once the proxy has read every byte that reached its socket (none is left queued in the kernel): any
         /// byte sent after this arrives in a later read.

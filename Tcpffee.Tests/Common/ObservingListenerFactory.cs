@@ -23,7 +23,7 @@ internal sealed class ObservingListenerFactory(IConnectionListenerFactory inner,
             var connection = await inner.AcceptAsync(cancellationToken).ConfigureAwait(false);
             if (connection?.Features.Get<IConnectionSocketFeature>()?.Socket is Socket socket)
             {
-                reads.Accepted(socket);
+                reads.Accepted(connection, socket);
             }
 
             return connection;
