@@ -50,6 +50,28 @@ internal sealed class ObservedReads
         /// <summary>The connection as the transport handed it to the pipeline.</summary>
         public ConnectionContext Context => context;
 
+        /// <summary>Whether the proxy has closed its end (disposed the socket).</summary>
+        public bool IsClosed
+        {
+            get
+            {
+                try
+                {
+                    _ = socket.Available;
+                    return false;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    // Reset, but still open: the descriptor is held.
+                    return false;
+                }
+            }
+        }
+
         /// <summary>
         /// Returns once the proxy has read every byte that reached its socket (none is left queued in the kernel): any
         /// byte sent after this arrives in a later read.

@@ -46,14 +46,17 @@ public sealed class ProxySocketTransportTests
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(backendEndPoint);
         var config = OnePort(backendEndPoint) with { ConnectTimeout = TimeSpan.FromSeconds(2) };
-        await using var proxy = await ProxyHost.StartAsync(config);
+        var observed = new ObservedReads();
+        await using var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Services = observed.Install });
         using var client = await proxy.ConnectAsync(2);
+        var accepted = await observed.NextConnectionAsync();
         await Eventually.HoldsAsync(() => SocketStates.ConnectingTo(backendEndPoint.Port) == 1, "the proxy is connecting to the backend");
 
         client.Reset();
 
         await Eventually.HoldsAsync(async () => await ConnectFailedAsync(proxy) == 1, "the failed connect is counted", diagnostics: () => proxy.Logs.Text);
         await Eventually.HoldsAsync(() => proxy.Tracker.Count == 0, "the reset connection is no longer tracked", diagnostics: () => proxy.Logs.Text);
+        await Eventually.HoldsAsync(() => accepted.IsClosed, "the proxy closed its end of the reset connection");
         Assert.Equal(0, SocketStates.ConnectingTo(backendEndPoint.Port));
         Assert.Equal(0, proxy.Groups.Get(0).OpenConnections);
     }
@@ -62,8 +65,10 @@ public sealed class ProxySocketTransportTests
     public async Task Connect_BackendClosesBeforeFirstByte_ClientSeesEndAndConnectionReleased()
     {
         await using var backend = TestBackend.Start((_, _) => Task.CompletedTask, "closes at once");
-        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint));
+        var observed = new ObservedReads();
+        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), new ProxyHostOptions { Services = observed.Install });
         using var client = await proxy.ConnectAsync(2);
+        var accepted = await observed.NextConnectionAsync();
 
         var (data, end) = await client.ReadToEndAsync();
         client.Dispose();
@@ -71,6 +76,7 @@ public sealed class ProxySocketTransportTests
         Assert.Empty(data);
         Assert.Equal(StreamEnd.Eof, end);
         await Eventually.HoldsAsync(() => proxy.Tracker.Count == 0, "the connection is no longer tracked", diagnostics: () => proxy.Logs.Text);
+        await Eventually.HoldsAsync(() => accepted.IsClosed, "the proxy closed its end");
         Assert.Equal(0, await ConnectFailedAsync(proxy));
         Assert.Equal(1, proxy.Groups.Get(0).TotalConnections);
         Assert.Equal(0, proxy.Groups.Get(0).OpenConnections);
