@@ -11,7 +11,8 @@ namespace Tcpffee.Proxy;
 /// <remarks>
 /// Both directions are the same loop, socket to socket: wait for data without a buffer (a zero-byte receive), take a
 /// 64 KiB buffer from the pool, read and send until a read comes back short, then give the buffer back. An idle
-/// connection holds no buffer either way, and a bulk stream moves 64 KiB per syscall. On failure of one direction the
+/// connection holds no buffer either way; a bulk stream moves 64 KiB per syscall and reads the next chunk while the
+/// last is sent. On failure of one direction the
 /// other is torn down; on a clean end of one side, its FIN is passed on and the other direction keeps running; both
 /// are always awaited.
 /// </remarks>
@@ -73,6 +74,9 @@ internal sealed class ProxySession
     private async Task<CopyResult> CopyAsync(Socket source, Socket destination, int ended, ClientPrefix? first)
     {
         byte[]? buffer = null;
+        byte[]? ahead = null;
+        ValueTask<int> aheadRead = default;
+        var readingAhead = false;
         var result = CopyResult.Aborted;
         try
         {
@@ -95,30 +99,55 @@ internal sealed class ProxySession
 
             while (true)
             {
-                if (buffer is null)
+                int received;
+                if (readingAhead)
                 {
-                    // Wait for data before taking a buffer, so that idle connections hold none.
-                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    readingAhead = false;
+                    received = await aheadRead.ConfigureAwait(false);
+                    (buffer, ahead) = (ahead, buffer);
+                }
+                else
+                {
+                    if (buffer is null)
+                    {
+                        // Wait for data before taking a buffer, so that idle connections hold none.
+                        await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    }
+
+                    received = await source.ReceiveAsync(buffer.AsMemory(0, BufferSize), SocketFlags.None).ConfigureAwait(false);
                 }
 
-                var received = await source.ReceiveAsync(buffer.AsMemory(0, BufferSize), SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     result = PassFin(destination, ended);
                     return result;
                 }
 
-                if (!await SendAsync(destination, buffer.AsMemory(0, received), ended).ConfigureAwait(false))
+                if (received == BufferSize)
+                {
+                    // A full read is a bulk stream: the next read runs while this chunk is sent, as Kestrel's pipe reads
+                    // ahead of its reader. Without it a single stream moves about a quarter less.
+                    ahead ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    aheadRead = source.ReceiveAsync(ahead.AsMemory(0, BufferSize), SocketFlags.None);
+                    readingAhead = true;
+                }
+
+                if (!await SendAsync(destination, buffer!.AsMemory(0, received), ended).ConfigureAwait(false))
                 {
                     result = DestinationResult();
                     return result;
                 }
 
-                if (received < BufferSize)
+                if (!readingAhead || !aheadRead.IsCompleted)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
+                    // Nothing more to read yet: a stream that pauses holds at most the buffer being read into.
+                    Return(ref buffer);
+                }
+
+                if (!readingAhead)
+                {
+                    Return(ref ahead);
                 }
             }
         }
@@ -134,15 +163,40 @@ internal sealed class ProxySession
         }
         finally
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
             if (result != CopyResult.Completed)
             {
                 TearDown(reset: result is CopyResult.SourceReset or CopyResult.DestinationFailed);
             }
+
+            if (readingAhead)
+            {
+                // The read ahead may still write into its buffer until the closed socket ends it: only then can it go back.
+                await EndReadAheadAsync(aheadRead).ConfigureAwait(false);
+            }
+
+            Return(ref buffer);
+            Return(ref ahead);
+        }
+    }
+
+    private static async ValueTask EndReadAheadAsync(ValueTask<int> read)
+    {
+        try
+        {
+            await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Ended by the teardown, as intended.
+        }
+    }
+
+    private static void Return(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 
