@@ -129,8 +129,9 @@ internal sealed class ProxySession
 
                 if (received == buffer!.Length)
                 {
-                    // A full read is a bulk stream: the next read runs while this chunk is sent, as Kestrel's pipe reads
-                    // ahead of its reader. Without it a single stream moves about a quarter less.
+                    // A full read is a bulk stream: from now on it reads 256 KiB at a time, the next read running while this
+                    // chunk is sent, as Kestrel's pipe reads ahead and sends what it buffered at once. 64 KiB reads one
+                    // after the other move a single upload about a quarter slower.
                     if (ahead is { Length: < BulkBufferSize })
                     {
                         Return(ref ahead);
