@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tcpffee.Configuration;
 using Tcpffee.Listeners;
 using Tcpffee.Tests.Common;
 using static Tcpffee.Tests.Common.TestConfig;
@@ -12,8 +13,15 @@ namespace Tcpffee.Tests.Listeners;
 /// </summary>
 public sealed class ProxySocketTransportTests
 {
-    /// <summary>Rejections for a failed connect, on any port label: the handler labels them with the configured port (0 here).</summary>
-    private static Task<double> ConnectFailedAsync(ProxyHost proxy) => proxy.CounterAsync("tcpffee_connections_rejected_total", ("reason", "connect_failed"));
+    /// <summary>
+    /// One fixed port forwarded to <paramref name="backend"/>: the rejections are labelled with the configured port, and
+    /// hosts of tests running at once all count into the process's meters, so port 0 would mix theirs in.
+    /// </summary>
+    private static TcpffeeConfig OwnPort(IPEndPoint backend)
+    {
+        var port = FreePorts.Next();
+        return Base with { Ports = [port], Groups = [Group(0, Map((port, backend)))] };
+    }
 
     [Fact]
     public async Task Connect_ClientSendsNothingAndNoSliceKey_BackendGreetingArrivesWithoutPipes()
@@ -45,7 +53,7 @@ public sealed class ProxySocketTransportTests
         var backendEndPoint = (IPEndPoint)backend.LocalEndPoint!;
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(backendEndPoint);
-        var config = OnePort(backendEndPoint) with { ConnectTimeout = TimeSpan.FromSeconds(2) };
+        var config = OwnPort(backendEndPoint) with { ConnectTimeout = TimeSpan.FromSeconds(2) };
         var observed = new ObservedReads();
         await using var proxy = await ProxyHost.StartAsync(config, new ProxyHostOptions { Services = observed.Install });
         using var client = await proxy.ConnectAsync(2);
@@ -54,7 +62,7 @@ public sealed class ProxySocketTransportTests
 
         client.Reset();
 
-        await Eventually.HoldsAsync(async () => await ConnectFailedAsync(proxy) == 1, "the failed connect is counted", diagnostics: () => proxy.Logs.Text);
+        await proxy.WaitForRejectedAsync("connect_failed", 1);
         await Eventually.HoldsAsync(() => proxy.Tracker.Count == 0, "the reset connection is no longer tracked", diagnostics: () => proxy.Logs.Text);
         await Eventually.HoldsAsync(() => accepted.IsClosed, "the proxy closed its end of the reset connection");
         Assert.Equal(0, SocketStates.ConnectingTo(backendEndPoint.Port));
@@ -66,7 +74,7 @@ public sealed class ProxySocketTransportTests
     {
         await using var backend = TestBackend.Start((_, _) => Task.CompletedTask, "closes at once");
         var observed = new ObservedReads();
-        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), new ProxyHostOptions { Services = observed.Install });
+        await using var proxy = await ProxyHost.StartAsync(OwnPort(backend.EndPoint), new ProxyHostOptions { Services = observed.Install });
         using var client = await proxy.ConnectAsync(2);
         var accepted = await observed.NextConnectionAsync();
 
@@ -77,7 +85,7 @@ public sealed class ProxySocketTransportTests
         Assert.Equal(StreamEnd.Eof, end);
         await Eventually.HoldsAsync(() => proxy.Tracker.Count == 0, "the connection is no longer tracked", diagnostics: () => proxy.Logs.Text);
         await Eventually.HoldsAsync(() => accepted.IsClosed, "the proxy closed its end");
-        Assert.Equal(0, await ConnectFailedAsync(proxy));
+        Assert.Equal(0, await proxy.RejectedAsync("connect_failed"));
         Assert.Equal(1, proxy.Groups.Get(0).TotalConnections);
         Assert.Equal(0, proxy.Groups.Get(0).OpenConnections);
     }
