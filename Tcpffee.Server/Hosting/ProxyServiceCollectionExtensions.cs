@@ -19,9 +19,11 @@ internal static class ProxyServiceCollectionExtensions
     {
         services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
-        // Registered after Kestrel's socket transport, so it is the one Kestrel and the proxied ports bind with.
+        // Registered after Kestrel's socket transport, so it is the one Kestrel binds the stats endpoint with; the proxied
+        // ports have a transport of their own, without pipes.
         services.AddSingleton<DescriptorReserve>();
         services.AddSingleton<IConnectionListenerFactory, PausingSocketListenerFactory>();
+        services.AddKeyedSingleton<IConnectionListenerFactory, ProxySocketListenerFactory>(ProxySocketListenerFactory.Key);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProcessExitCode>();
         services.AddSingleton(environment);

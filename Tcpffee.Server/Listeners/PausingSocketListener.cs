@@ -1,19 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Tcpffee.Descriptors;
 
 namespace Tcpffee.Listeners;
 
 /// <summary>
 /// One listening socket. An accept that fails for lack of descriptors lets the <see cref="DescriptorReserve"/> go and
-/// waits (<see cref="AcceptBackoff"/>) before it tries again; the client stays queued in the kernel meanwhile.
+/// waits (<see cref="AcceptBackoff"/>) before it tries again; the client stays queued in the kernel meanwhile. What an
+/// accepted socket becomes is the transport's: Kestrel's socket connection for HTTP, a <see cref="ProxySocketConnection"/>
+/// for the proxied ports.
 /// </summary>
 internal sealed partial class PausingSocketListener : IConnectionListener
 {
     private readonly Socket _socket;
-    private readonly SocketConnectionContextFactory _contexts;
+    private readonly Func<Socket, ConnectionContext> _contexts;
+    private readonly IDisposable? _ownedContexts;
     private readonly bool _noDelay;
     private readonly DescriptorReserve _reserve;
     private readonly TimeProvider _time;
@@ -23,10 +25,17 @@ internal sealed partial class PausingSocketListener : IConnectionListener
     private int _disposed;
 
     public PausingSocketListener(
-        Socket socket, SocketConnectionContextFactory contexts, bool noDelay, DescriptorReserve reserve, TimeProvider time, ILogger logger)
+        Socket socket,
+        Func<Socket, ConnectionContext> contexts,
+        IDisposable? ownedContexts,
+        bool noDelay,
+        DescriptorReserve reserve,
+        TimeProvider time,
+        ILogger logger)
     {
         _socket = socket;
         _contexts = contexts;
+        _ownedContexts = ownedContexts;
         _noDelay = noDelay;
         _reserve = reserve;
         _time = time;
@@ -75,7 +84,7 @@ internal sealed partial class PausingSocketListener : IConnectionListener
                 accepted.NoDelay = _noDelay;
             }
 
-            return _contexts.Create(accepted);
+            return _contexts(accepted);
         }
     }
 
@@ -99,7 +108,7 @@ internal sealed partial class PausingSocketListener : IConnectionListener
 
         _unbound.Cancel();
         _socket.Dispose();
-        _contexts.Dispose();
+        _ownedContexts?.Dispose();
         _unbound.Dispose();
         return default;
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -9,8 +8,8 @@ using Tcpffee.Descriptors;
 namespace Tcpffee.Listeners;
 
 /// <summary>
-/// The socket transport of every listener, the stats endpoint's included: Kestrel's own connections
-/// (<see cref="SocketConnectionContextFactory"/>) behind an accept loop of tcpffee's. Kestrel's loop retries every
+/// The socket transport of the stats endpoint: Kestrel's own connections (<see cref="SocketConnectionContextFactory"/>),
+/// with their pipes, which HTTP needs, behind an accept loop of tcpffee's. Kestrel's loop retries every
 /// failed accept at once, so a queued client it cannot take for lack of descriptors spins a core; this one pauses.
 /// </summary>
 internal sealed class PausingSocketListenerFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
@@ -37,26 +36,7 @@ internal sealed class PausingSocketListenerFactory : IConnectionListenerFactory,
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        Socket socket;
-        try
-        {
-            socket = _options.CreateBoundListenSocket(endpoint);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            throw new AddressInUseException(e.Message, e);
-        }
-
-        try
-        {
-            socket.Listen(_options.Backlog);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        var socket = ListenSocket.Open(_options, endpoint);
         var factoryOptions = new SocketConnectionFactoryOptions
         {
             IOQueueCount = _options.IOQueueCount,
@@ -70,7 +50,7 @@ internal sealed class PausingSocketListenerFactory : IConnectionListenerFactory,
         SetMemoryPoolFactory(factoryOptions, _memoryPool);
         var contexts = new SocketConnectionContextFactory(factoryOptions, _loggers.CreateLogger(TransportCategory));
         var listener = new PausingSocketListener(
-            socket, contexts, _options.NoDelay, _reserve, _time, _loggers.CreateLogger<PausingSocketListener>());
+            socket, contexts.Create, contexts, _options.NoDelay, _reserve, _time, _loggers.CreateLogger<PausingSocketListener>());
         return ValueTask.FromResult<IConnectionListener>(listener);
     }
 

@@ -24,7 +24,7 @@ internal sealed partial class ProxyListenerManager : IHostedService, IDisposable
     private IPAddress _bindAddress = IPAddress.Any;
 
     public ProxyListenerManager(
-        IConnectionListenerFactory factory,
+        [FromKeyedServices(ProxySocketListenerFactory.Key)] IConnectionListenerFactory factory,
         IServiceProvider services,
         RoutingState routing,
         ConnectionTracker tracker,

@@ -28,8 +28,8 @@ internal sealed class TrackedConnection
     /// <summary>Closes the connection (and its backend, once connected): idle timeout, shutdown, max time exceeded.</summary>
     public void Abort(string reason)
     {
-        // Kestrel's ConnectionClosed token fires when the client's read side ends (a FIN, too), so it cannot tell the
-        // copy to stop; the tracker tells the session directly.
+        // The copy reads the sockets directly and watches no token (Kestrel's ConnectionClosed would also fire on a
+        // client's FIN, which must not stop it); the tracker tells the session directly.
         if (Session is { } session)
         {
             session.Abort();

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Tcpffee.Configuration;
 using Tcpffee.Listeners;
@@ -13,7 +13,7 @@ namespace Tcpffee.Proxy;
 /// Reads what comes before the copy: the PROXY header from a trusted upstream load balancer (<c>accept_proxy</c>), then
 /// the first-message slice of the key, each bounded by <c>first_message_timeout</c>; and builds the client's key. Between
 /// the two it counts the connection against its real client address (<c>max_connections_per_client</c>), so a client
-/// over its limit is closed before anything waits for its first message.
+/// over its limit is closed before anything waits for its first message. Both read the client's socket directly.
 /// </summary>
 internal sealed class ClientPreambleReader
 {
@@ -28,25 +28,26 @@ internal sealed class ClientPreambleReader
         _perClient = perClient;
     }
 
-    public async ValueTask<ClientPreamble> ReadAsync(ConnectionContext connection, TcpffeeConfig config)
+    public async ValueTask<ClientPreamble> ReadAsync(ConnectionContext connection, Socket socket, TcpffeeConfig config)
     {
         var client = Plain((IPEndPoint)connection.RemoteEndPoint!);
         var destination = Plain((IPEndPoint)connection.LocalEndPoint!);
-        var input = connection.Transport.Input;
         var slot = default(ClientSlot);
+        ClientPrefix? prefix = null;
         try
         {
             if (config.AcceptProxy)
             {
                 if (!IsTrusted(config, client.Address))
                 {
-                    return Fail(client, destination, ConnectionOutcome.ProxyHeaderUntrusted);
+                    return Fail(client, destination, ConnectionOutcome.ProxyHeaderUntrusted, prefix);
                 }
 
-                var (status, header) = await ProxyHeaderReader.ReadAsync(input, config.FirstMessageTimeout, _time).ConfigureAwait(false);
+                prefix = new ClientPrefix(PrefixNeeded(config));
+                var (status, header) = await ProxyHeaderReader.ReadAsync(socket, prefix, config.FirstMessageTimeout, _time).ConfigureAwait(false);
                 if (status != ProxyHeaderStatus.Complete)
                 {
-                    return Fail(client, destination, ConnectionOutcome.ProxyHeaderInvalid);
+                    return Fail(client, destination, ConnectionOutcome.ProxyHeaderInvalid, prefix);
                 }
 
                 if (header.Source is { } source && header.Destination is { } original)
@@ -57,30 +58,38 @@ internal sealed class ClientPreambleReader
 
             if (!_perClient.TryAcquire(client.Address, config.MaxConnectionsPerClient, out slot))
             {
-                return Fail(client, destination, ConnectionOutcome.ClientLimit);
+                return Fail(client, destination, ConnectionOutcome.ClientLimit, prefix);
             }
 
-            ReadResult? first = null;
             if (_keys.BytesNeeded > 0)
             {
-                // The slice is taken from the bytes after the PROXY header, which the header reader left unexamined.
-                first = await FirstMessageReader.ReadAsync(input, _keys.BytesNeeded, config.FirstMessageTimeout, _time).ConfigureAwait(false);
+                // The slice is taken from the bytes after the PROXY header, which the header reader left unread.
+                prefix ??= new ClientPrefix(PrefixNeeded(config));
+                await FirstMessageReader.ReadAsync(socket, prefix, _keys.BytesNeeded, config.FirstMessageTimeout, _time).ConfigureAwait(false);
             }
 
-            return new ClientPreamble(client, destination, first, _keys.Build(client.Address, first?.Buffer ?? ReadOnlySequence<byte>.Empty), null, slot);
+            var first = prefix is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(prefix.Unread);
+            return new ClientPreamble(client, destination, prefix, _keys.Build(client.Address, first), null, slot);
         }
-        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            // Reset, or closed by the proxy (idle timeout, shutdown) while it was still being read.
             slot.Dispose();
-            return Fail(client, destination, ConnectionOutcome.ClientGone);
+            return Fail(client, destination, ConnectionOutcome.ClientGone, prefix);
         }
     }
+
+    /// <summary>The most the prefix must hold: the largest PROXY header if one is expected, then the slice.</summary>
+    private int PrefixNeeded(TcpffeeConfig config) => (config.AcceptProxy ? ProxyHeaderParser.MaxV2Length : 0) + _keys.BytesNeeded;
 
     private static bool IsTrusted(TcpffeeConfig config, IPAddress address) =>
         config.AcceptProxyFrom.IsEmpty || config.AcceptProxyFrom.Any(n => n.Contains(address));
 
-    private static ClientPreamble Fail(IPEndPoint client, IPEndPoint destination, ConnectionOutcome outcome) =>
-        new(client, destination, null, default, outcome, default);
+    private static ClientPreamble Fail(IPEndPoint client, IPEndPoint destination, ConnectionOutcome outcome, ClientPrefix? prefix)
+    {
+        prefix?.Dispose();
+        return new(client, destination, null, default, outcome, default);
+    }
 
     private static IPEndPoint Plain(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;

@@ -61,8 +61,9 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
         var clientSocket = connection.Features.Get<IConnectionSocketFeature>()?.Socket
             ?? throw new InvalidOperationException("The proxy needs the socket transport (IConnectionSocketFeature).");
 
-        var preamble = await _preamble.ReadAsync(connection, model.Config).ConfigureAwait(false);
+        var preamble = await _preamble.ReadAsync(connection, clientSocket, model.Config).ConfigureAwait(false);
         using var slot = preamble.Slot;
+        using var first = preamble.First;
         if (preamble.Failure is { } refused)
         {
             Refuse(connection, port, refused);
@@ -92,7 +93,7 @@ internal sealed partial class ProxyConnectionHandler : ConnectionHandler
                 await socket.SendAsync(ProxyHeaderWriter.Write(version, preamble.Client, preamble.Destination), SocketFlags.None).ConfigureAwait(false);
             }
 
-            var (up, down) = await session.RunAsync(preamble.First).ConfigureAwait(false);
+            var (up, down) = await session.RunAsync(first).ConfigureAwait(false);
             outcome = (up, down) switch
             {
                 (CopyResult.SourceReset, _) or (_, CopyResult.DestinationFailed) => ConnectionOutcome.ClientReset,

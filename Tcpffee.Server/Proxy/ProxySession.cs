@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Tcpffee.Listeners;
 
@@ -11,15 +9,20 @@ namespace Tcpffee.Proxy;
 /// Copies one client connection to its backend and back, propagating half-close and reset each way.
 /// </summary>
 /// <remarks>
-/// Client → backend reads Kestrel's input pipe. Backend → client writes straight to the client socket rather than
-/// Kestrel's output pipe: completing that pipe shuts down both directions, so a backend FIN could not be passed on
-/// while the client keeps sending. On failure of one direction the other is torn down; on a clean end of one side,
-/// its FIN is passed on and the other direction keeps running; both are always awaited.
+/// Both directions are the same loop, socket to socket: wait for data without a buffer (a zero-byte receive), take a
+/// 64 KiB buffer from the pool, read and send until a read comes back short, then give the buffer back. An idle
+/// connection holds no buffer either way; a bulk stream moves 64 KiB per syscall and reads the next chunk while the
+/// last is sent. On failure of one direction the
+/// other is torn down; on a clean end of one side, its FIN is passed on and the other direction keeps running; both
+/// are always awaited.
 /// </remarks>
 internal sealed class ProxySession
 {
-    // Large enough for one bulk read per syscall; returned to the pool whenever the backend goes quiet.
-    private const int DownstreamBufferSize = 64 * 1024;
+    /// <summary>Large enough for one bulk read per syscall; returned to the pool whenever a side goes quiet.</summary>
+    public const int BufferSize = 64 * 1024;
+
+    /// <summary>The reads of a bulk stream, once a read filled <see cref="BufferSize"/>: a quarter of the syscalls each way.</summary>
+    private const int BulkBufferSize = 256 * 1024;
 
     private const int ClientEnded = 1;
     private const int BackendEnded = 2;
@@ -50,141 +53,110 @@ internal sealed class ProxySession
 
     public long BytesDown => _bytesDown;
 
-    /// <summary>Runs both directions to their end; <paramref name="first"/> is the unconsumed read left by the first-message peek.</summary>
-    public async Task<(CopyResult Up, CopyResult Down)> RunAsync(ReadResult? first)
+    /// <summary>Runs both directions to their end; <paramref name="first"/> is what the preamble read from the client, sent first.</summary>
+    public async Task<(CopyResult Up, CopyResult Down)> RunAsync(ClientPrefix? first)
     {
         if (_tracked is not null)
         {
             _tracked.Session = this;
         }
 
-        var up = UpstreamAsync(first);
-        var down = DownstreamAsync();
+        var up = CopyAsync(_clientSocket, _backend, ClientEnded, first);
+        var down = CopyAsync(_backend, _clientSocket, BackendEnded, null);
         var results = (await up.ConfigureAwait(false), await down.ConfigureAwait(false));
         if (Interlocked.Exchange(ref _tornDown, 1) == 0)
         {
-            // Both sides sent FIN and both were passed on: a clean end. Kestrel closes the client when the handler returns.
+            // Both sides sent FIN and both were passed on: a clean end. The client is closed when the handler returns.
             _backend.Dispose();
         }
 
         return results;
     }
 
-    private async Task<CopyResult> UpstreamAsync(ReadResult? first)
-    {
-        var input = _client.Transport.Input;
-        var result = CopyResult.Aborted;
-        List<ArraySegment<byte>>? gather = null;
-        try
-        {
-            var read = first ?? await input.ReadAsync().ConfigureAwait(false);
-            while (true)
-            {
-                var buffer = read.Buffer;
-                if (!buffer.IsEmpty)
-                {
-                    Touch();
-                    try
-                    {
-                        if (buffer.IsSingleSegment)
-                        {
-                            await _backend.SendAsync(buffer.First, SocketFlags.None).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            // One gathered send per read instead of one syscall per 4 KiB pipe segment.
-                            gather ??= [];
-                            Gather(buffer, gather);
-                            await _backend.SendAsync(gather, SocketFlags.None).ConfigureAwait(false);
-                            gather.Clear();
-                        }
-                    }
-                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                    {
-                        result = Volatile.Read(ref _tornDown) != 0 ? CopyResult.Aborted : CopyResult.DestinationFailed;
-                        return result;
-                    }
-
-                    _bytesUp += buffer.Length;
-                }
-
-                input.AdvanceTo(buffer.End);
-                if (read.IsCompleted)
-                {
-                    if ((Interlocked.Or(ref _ended, ClientEnded) & BackendEnded) == 0)
-                    {
-                        _backend.Shutdown(SocketShutdown.Send);
-                    }
-
-                    result = CopyResult.Completed;
-                    return result;
-                }
-
-                read = await input.ReadAsync().ConfigureAwait(false);
-            }
-        }
-        catch (ConnectionResetException)
-        {
-            result = CopyResult.SourceReset;
-            return result;
-        }
-        catch (Exception ex) when (ex is ConnectionAbortedException or ObjectDisposedException or SocketException or InvalidOperationException)
-        {
-            result = CopyResult.Aborted;
-            return result;
-        }
-        finally
-        {
-            if (result != CopyResult.Completed)
-            {
-                TearDown(reset: result is CopyResult.SourceReset or CopyResult.DestinationFailed);
-            }
-        }
-    }
-
-    private async Task<CopyResult> DownstreamAsync()
+    /// <summary>One direction: <paramref name="ended"/> is the source's bit in <c>_ended</c>; upstream, <paramref name="first"/> goes first.</summary>
+    private async Task<CopyResult> CopyAsync(Socket source, Socket destination, int ended, ClientPrefix? first)
     {
         byte[]? buffer = null;
+        byte[]? ahead = null;
+        ValueTask<int> aheadRead = default;
+        var readingAhead = false;
         var result = CopyResult.Aborted;
         try
         {
+            if (first is not null)
+            {
+                var sourceEnded = first.Ended;
+                if (first.Length > 0 && !await SendAsync(destination, first.Unread, ended).ConfigureAwait(false))
+                {
+                    result = DestinationResult();
+                    return result;
+                }
+
+                first.Dispose();
+                if (sourceEnded)
+                {
+                    result = PassFin(destination, ended);
+                    return result;
+                }
+            }
+
             while (true)
             {
-                if (buffer is null)
+                int received;
+                if (readingAhead)
                 {
-                    // Wait for data before taking a buffer, so that idle connections hold none.
-                    await _backend.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(DownstreamBufferSize);
+                    readingAhead = false;
+                    received = await aheadRead.ConfigureAwait(false);
+                    (buffer, ahead) = (ahead, buffer);
                 }
-
-                var received = await _backend.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-                if (received == 0)
+                else
                 {
-                    if ((Interlocked.Or(ref _ended, BackendEnded) & ClientEnded) == 0)
+                    if (buffer is null)
                     {
-                        _clientSocket.Shutdown(SocketShutdown.Send);
+                        // Wait for data before taking a buffer, so that idle connections hold none.
+                        await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                     }
 
-                    result = CopyResult.Completed;
+                    received = await source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                }
+
+                if (received == 0)
+                {
+                    result = PassFin(destination, ended);
                     return result;
                 }
 
-                Touch();
-                try
+                if (received == buffer!.Length)
                 {
-                    await _clientSocket.SendAsync(buffer.AsMemory(0, received), SocketFlags.None).ConfigureAwait(false);
+                    // A full read is a bulk stream: from now on it reads 256 KiB at a time, the next read running while this
+                    // chunk is sent, as Kestrel's pipe reads ahead and sends what it buffered at once. 64 KiB reads one
+                    // after the other move a single upload about a quarter slower.
+                    if (ahead is { Length: < BulkBufferSize })
+                    {
+                        Return(ref ahead);
+                    }
+
+                    ahead ??= ArrayPool<byte>.Shared.Rent(BulkBufferSize);
+                    aheadRead = source.ReceiveAsync(ahead.AsMemory(), SocketFlags.None);
+                    readingAhead = true;
                 }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+
+                if (!await SendAsync(destination, buffer.AsMemory(0, received), ended).ConfigureAwait(false))
                 {
-                    result = Volatile.Read(ref _tornDown) != 0 ? CopyResult.Aborted : CopyResult.DestinationFailed;
+                    result = DestinationResult();
                     return result;
                 }
 
-                _bytesDown += received;
-                if (received < buffer.Length)
+                if (!readingAhead || !aheadRead.IsCompleted)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
+                    // Nothing more to read yet: a stream that pauses holds at most the buffer being read into.
+                    Return(ref buffer);
+                }
+
+                if (!readingAhead)
+                {
+                    Return(ref ahead);
                 }
             }
         }
@@ -200,16 +172,79 @@ internal sealed class ProxySession
         }
         finally
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
             if (result != CopyResult.Completed)
             {
                 TearDown(reset: result is CopyResult.SourceReset or CopyResult.DestinationFailed);
             }
+
+            if (readingAhead)
+            {
+                // The read ahead may still write into its buffer until the closed socket ends it: only then can it go back.
+                await EndReadAheadAsync(aheadRead).ConfigureAwait(false);
+            }
+
+            Return(ref buffer);
+            Return(ref ahead);
         }
+    }
+
+    private static async ValueTask EndReadAheadAsync(ValueTask<int> read)
+    {
+        try
+        {
+            await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Ended by the teardown, as intended.
+        }
+    }
+
+    private static void Return(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
+        }
+    }
+
+    /// <summary>Sends and counts; false when the destination failed (or the session was torn down meanwhile).</summary>
+    private async ValueTask<bool> SendAsync(Socket destination, ReadOnlyMemory<byte> bytes, int ended)
+    {
+        Touch();
+        try
+        {
+            await destination.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        if (ended == ClientEnded)
+        {
+            _bytesUp += bytes.Length;
+        }
+        else
+        {
+            _bytesDown += bytes.Length;
+        }
+
+        return true;
+    }
+
+    private CopyResult DestinationResult() => Volatile.Read(ref _tornDown) != 0 ? CopyResult.Aborted : CopyResult.DestinationFailed;
+
+    /// <summary>The source sent FIN: passes it on, unless the other side has ended too and the close will send it.</summary>
+    private CopyResult PassFin(Socket destination, int ended)
+    {
+        if ((Interlocked.Or(ref _ended, ended) & ~ended) == 0)
+        {
+            destination.Shutdown(SocketShutdown.Send);
+        }
+
+        return CopyResult.Completed;
     }
 
     /// <summary>Closes both sides with a FIN, from outside: idle timeout or shutdown.</summary>
@@ -225,7 +260,7 @@ internal sealed class ProxySession
 
         if (reset)
         {
-            // Linger 0 makes close send RST. The client socket is closed here, before Kestrel's own close would send a FIN.
+            // Linger 0 makes close send RST. The client socket is closed here, before the connection's own close would send a FIN.
             TryResetOnClose(_backend);
             TryResetOnClose(_clientSocket);
             _clientSocket.Dispose();
@@ -250,18 +285,5 @@ internal sealed class ProxySession
     private void Touch()
     {
         _tracked?.MarkActive(_time.GetTimestamp());
-    }
-
-    private static void Gather(ReadOnlySequence<byte> buffer, List<ArraySegment<byte>> segments)
-    {
-        foreach (var memory in buffer)
-        {
-            if (!MemoryMarshal.TryGetArray(memory, out var segment))
-            {
-                segment = new ArraySegment<byte>(memory.ToArray());
-            }
-
-            segments.Add(segment);
-        }
     }
 }

@@ -1,25 +1,28 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using Tcpffee.Listeners;
 
 namespace Tcpffee.Tests.Common;
 
 /// <summary>
-/// What the proxy's own reads of each accepted connection returned, in order: how many bytes were buffered each time
-/// a read completed. Lets a test send the next bytes only once the proxy has seen the previous ones, so a first message
-/// really reaches it in several reads.
+/// The sockets of the connections the proxy accepted, to watch what it has read from each: lets a test send the next
+/// bytes only once the proxy has taken the previous ones from the kernel, so a first message really reaches it in
+/// several reads.
 /// </summary>
 internal sealed class ObservedReads
 {
     private readonly ConcurrentQueue<Connection> _accepted = new();
     private readonly AsyncSignal _changed = new();
 
-    /// <summary>Wraps the host's transport so that its connections report their reads here; for <see cref="ProxyHostOptions.Services"/>.</summary>
+    /// <summary>Wraps the proxied ports' transport so that their connections are reported here; for <see cref="ProxyHostOptions.Services"/>.</summary>
     public void Install(IServiceCollection services)
     {
-        var transport = services.Last(d => d.ServiceType == typeof(IConnectionListenerFactory));
+        var transport = services.Last(d => d.ServiceType == typeof(IConnectionListenerFactory) && Equals(d.ServiceKey, ProxySocketListenerFactory.Key));
         services.Remove(transport);
-        services.AddSingleton<IConnectionListenerFactory>(sp => new ObservingListenerFactory(Create(sp, transport), this));
+        services.AddKeyedSingleton<IConnectionListenerFactory>(
+            ProxySocketListenerFactory.Key, (sp, _) => new ObservingListenerFactory(Create(sp, transport), this));
     }
 
     /// <summary>The first connection accepted that a test has not taken yet.</summary>
@@ -31,51 +34,49 @@ internal sealed class ObservedReads
     }
 
     private static IConnectionListenerFactory Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        (IConnectionListenerFactory)(descriptor.ImplementationInstance
-            ?? descriptor.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+        (IConnectionListenerFactory)(descriptor.KeyedImplementationInstance
+            ?? descriptor.KeyedImplementationFactory?.Invoke(services, descriptor.ServiceKey)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.KeyedImplementationType!));
 
-    internal Connection Accepted()
+    internal void Accepted(ConnectionContext context, Socket socket)
     {
-        var connection = new Connection(_changed);
-        _accepted.Enqueue(connection);
+        _accepted.Enqueue(new Connection(context, socket));
         _changed.Pulse();
-        return connection;
     }
 
-    /// <summary>The reads of one connection.</summary>
-    internal sealed class Connection(AsyncSignal changed)
+    /// <summary>One accepted connection, seen from the proxy's side.</summary>
+    internal sealed class Connection(ConnectionContext context, Socket socket)
     {
-        private readonly Lock _lock = new();
-        private readonly List<long> _lengths = [];
+        /// <summary>The connection as the transport handed it to the pipeline.</summary>
+        public ConnectionContext Context => context;
 
-        /// <summary>The buffered length each completed read returned, in order.</summary>
-        public IReadOnlyList<long> Lengths
+        /// <summary>Whether the proxy has closed its end (disposed the socket).</summary>
+        public bool IsClosed
         {
             get
             {
-                lock (_lock)
+                try
                 {
-                    return [.. _lengths];
+                    _ = socket.Available;
+                    return false;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    // Reset, but still open: the descriptor is held.
+                    return false;
                 }
             }
         }
 
         /// <summary>
-        /// Returns once a read has returned <paramref name="length"/> buffered bytes or more: the proxy holds them, and any
+        /// Returns once the proxy has read every byte that reached its socket (none is left queued in the kernel): any
         /// byte sent after this arrives in a later read.
         /// </summary>
-        public Task WaitForReadAsync(long length) =>
-            changed.WaitUntilAsync(() => Lengths.Any(l => l >= length), $"a read returned {length} bytes (reads so far: [{string.Join(", ", Lengths)}])");
-
-        internal void Returned(long length)
-        {
-            lock (_lock)
-            {
-                _lengths.Add(length);
-            }
-
-            changed.Pulse();
-        }
+        public Task WaitUntilTakenAsync() =>
+            Eventually.HoldsAsync(() => socket.Available == 0, "the proxy read everything sent so far", diagnostics: () => $"{socket.Available} bytes still queued");
     }
 }

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using Tcpffee.Configuration;
 using Tcpffee.Tests.Common;
+using Tcpffee.Tests.ProxyProtocol.Support;
 using static Tcpffee.Tests.Common.TestConfig;
 
 namespace Tcpffee.Tests.Functional;
@@ -10,14 +12,18 @@ public sealed class LargeTransferTests
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>64 MiB with the address key; 8 MiB with a first-message key, whose first read is handed over from the key peek.</summary>
+    /// <summary>
+    /// 64 MiB with the address key; 8 MiB with a first-message key, whose first read is handed over from the key peek;
+    /// 64 MiB behind a PROXY header and a first-message key, where the header is dropped and what was read after it handed over.
+    /// </summary>
     [Theory]
-    [InlineData(false, 64)]
-    [InlineData(true, 8)]
-    public async Task Transfer_LargeStreamEachWayConcurrently_BothStreamsArriveIntact(bool firstMessageKey, int mebibytes)
+    [InlineData(false, false, 64)]
+    [InlineData(true, false, 8)]
+    [InlineData(true, true, 64)]
+    public async Task Transfer_LargeStreamEachWayConcurrently_BothStreamsArriveIntact(bool firstMessageKey, bool proxyHeader, int mebibytes)
     {
         var length = mebibytes * MiB;
-        var environment = firstMessageKey ? new TcpffeeEnvironment { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 3, SliceEnd = 40 } : null;
+        var environment = firstMessageKey ? new TcpffeeEnvironment { KeyType = KeyType.IpWithFirstMessageSlice, SliceStart = 3, SliceEnd = 40 } : new TcpffeeEnvironment();
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var backendResult = new TaskCompletionSource<(byte[] Sent, long ReceivedLength, byte[] Received)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var backend = TestBackend.Start(async (socket, token) =>
@@ -35,8 +41,13 @@ public sealed class LargeTransferTests
                 backendResult.TrySetException(ex);
             }
         });
-        await using var proxy = await ProxyHost.StartAsync(OnePort(backend.EndPoint), environment);
+        var config = OnePort(backend.EndPoint) with { AcceptProxy = proxyHeader, AcceptProxyFrom = Networks.Of("127.0.0.0/8") };
+        await using var proxy = await ProxyHost.StartAsync(config, environment);
         using var client = await proxy.ConnectAsync(2);
+        if (proxyHeader)
+        {
+            await client.SendAsync(HeaderBytes.For(2, IPEndPoint.Parse("203.0.113.7:40000"), IPEndPoint.Parse("198.51.100.10:443")));
+        }
 
         var clientReceiving = HashedTransfer.ReceiveToEndAsync(client.Socket, cancellation.Token);
         var clientSent = await HashedTransfer.SendRandomAsync(client.Socket, length, seed: 1, cancellation.Token);
