@@ -61,6 +61,9 @@ internal sealed class ProxySession
             _tracked.Session = this;
         }
 
+        // Sends are tried without waiting first (see SendAsync); receives stay asynchronous.
+        _clientSocket.Blocking = false;
+        _backend.Blocking = false;
         var up = CopyAsync(_clientSocket, _backend, ClientEnded, first);
         var down = CopyAsync(_backend, _clientSocket, BackendEnded, null);
         var results = (await up.ConfigureAwait(false), await down.ConfigureAwait(false));
@@ -215,7 +218,18 @@ internal sealed class ProxySession
         Touch();
         try
         {
-            await destination.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+            // Most sends complete at once. One that completes here needs no event args, which a socket keeps for the
+            // rest of its life once it has sent asynchronously (about 300 B a socket, while the connection idles).
+            var sent = destination.Send(bytes.Span, SocketFlags.None, out var error);
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                return false;
+            }
+
+            if (sent < bytes.Length)
+            {
+                await destination.SendAsync(bytes[sent..], SocketFlags.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
