@@ -12,9 +12,6 @@ internal sealed class RaftWarningLevels(Func<bool> starting)
     /// <summary>dotNext's template for the retry (DotNext.Net.Cluster 6.12).</summary>
     internal const string ReplicationRetry = "Replication of {Member} is failed. Retry replication from entry {EntryIndex}";
 
-    /// <summary>Writes every warning as it comes: the policy of a logger not tied to a Raft group.</summary>
-    public static readonly RaftWarningLevels AsLogged = new(static () => false);
-
     public LogLevel Of<TState>(LogLevel level, TState state)
     {
         if (level != LogLevel.Warning)

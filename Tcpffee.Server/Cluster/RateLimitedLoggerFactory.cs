@@ -7,9 +7,9 @@ namespace Tcpffee.Cluster;
 /// heartbeat; this lets one line through per message (which names the peer) per minute, without the stack trace, at
 /// the level <see cref="RaftWarningLevels"/> gives it.
 /// </summary>
-internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, TimeProvider time, RaftWarningLevels? levels = null) : ILoggerFactory
+internal sealed partial class RateLimitedLoggerFactory(ILoggerFactory inner, TimeProvider time, RaftWarningLevels levels) : ILoggerFactory
 {
-    private readonly RaftWarningLevels _levels = levels ?? RaftWarningLevels.AsLogged;
+    private readonly RaftWarningLevels _levels = levels;
 
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 

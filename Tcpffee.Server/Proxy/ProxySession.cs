@@ -11,10 +11,10 @@ namespace Tcpffee.Proxy;
 /// <remarks>
 /// Both directions are the same loop, socket to socket: wait for data without a buffer (a zero-byte receive), take a
 /// 64 KiB buffer from the pool, read and send until a read comes back short, then give the buffer back. An idle
-/// connection holds no buffer either way; a bulk stream moves 64 KiB per syscall and reads the next chunk while the
-/// last is sent. On failure of one direction the
-/// other is torn down; on a clean end of one side, its FIN is passed on and the other direction keeps running; both
-/// are always awaited.
+/// connection holds no buffer either way; a read that fills the buffer marks a bulk stream, which then reads 256 KiB
+/// at a time, the next read running while the last chunk is sent. Sends are tried at once on the non-blocking
+/// sockets, and only what the kernel does not take yet waits. On failure of one direction the other is torn down; on a
+/// clean end of one side, its FIN is passed on and the other direction keeps running; both are always awaited.
 /// </remarks>
 internal sealed class ProxySession
 {
@@ -61,7 +61,8 @@ internal sealed class ProxySession
             _tracked.Session = this;
         }
 
-        // Sends are tried without waiting first (see SendAsync); receives stay asynchronous.
+        // Sends are tried without waiting first (see SendAsync); receives stay asynchronous. Pipes over the client socket
+        // (ProxySocketConnection.Transport) would have to be made before this: a NetworkStream needs a blocking socket.
         _clientSocket.Blocking = false;
         _backend.Blocking = false;
         var up = CopyAsync(_clientSocket, _backend, ClientEnded, first);
