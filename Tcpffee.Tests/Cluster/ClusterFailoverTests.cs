@@ -44,15 +44,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         }
 
         // Past the start, a peer lost is a warning (a start's failures are information): on the new leader, which keeps
-        // sending to it; a follower that did not campaign may never have tried to reach it.
-        foreach (var survivor in survivors.Where(s => newLeader.Leader?.StartsWith($"{s.Address}:", StringComparison.Ordinal) == true))
-        {
-            await survivor.Process.WaitForLineAsync(
-                ProcessOutput.StandardOutput,
-                l => l.Contains(" warn: ", StringComparison.Ordinal) && l.Contains($"Cluster member http://{leader.Address}:", StringComparison.Ordinal)
-                    && l.Contains("is unavailable", StringComparison.Ordinal),
-                TimeSpan.FromSeconds(10));
-        }
+        // sending to it; a follower that did not campaign may never have tried to reach it. Single: a survivor must lead.
+        var successor = survivors.Single(s => s.StickTableLogs == newLeader.Leader);
+        await successor.Process.WaitForLineAsync(
+            ProcessOutput.StandardOutput,
+            l => l.Contains(" warn: ", StringComparison.Ordinal) && l.Contains($"Cluster member http://{leader.Address}:", StringComparison.Ordinal)
+                && l.Contains("is unavailable", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
 
         // Every known client, through either survivor, goes where it went before.
         foreach (var (source, backend) in known)
