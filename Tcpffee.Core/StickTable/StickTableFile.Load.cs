@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace Tcpffee.StickTable;
@@ -30,7 +31,7 @@ internal static partial class StickTableFile
     /// <summary>Parses the contents of a saved stick table; see <see cref="StickTableFile"/> for the format.</summary>
     public static StickTableLoadResult Parse(ReadOnlySpan<byte> data, DateTimeOffset now)
     {
-        if (data.Length < HeaderLength + ChecksumLength)
+        if (data.Length < HeaderLength)
         {
             return data.Length >= Magic.Length && !data[..Magic.Length].SequenceEqual(Magic)
                 ? StickTableLoadResult.Corrupt("Not a stick table file (bad magic).")
@@ -43,13 +44,24 @@ internal static partial class StickTableFile
         }
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
-        if (version != FormatVersion || BinaryPrimitives.ReadUInt16LittleEndian(data[10..]) != 0)
+        int checksumLength = version switch
+        {
+            FormatVersion => ChecksumLength,
+            Sha256FormatVersion => Sha256ChecksumLength,
+            _ => 0,
+        };
+        if (checksumLength == 0 || BinaryPrimitives.ReadUInt16LittleEndian(data[10..]) != 0)
         {
             return StickTableLoadResult.Corrupt($"Unsupported format version {version}.");
         }
 
+        if (data.Length < HeaderLength + checksumLength)
+        {
+            return StickTableLoadResult.Corrupt($"Truncated: {data.Length} bytes is shorter than an empty table.");
+        }
+
         int count = BinaryPrimitives.ReadInt32LittleEndian(data[12..]);
-        ReadOnlySpan<byte> body = data[HeaderLength..^ChecksumLength];
+        ReadOnlySpan<byte> body = data[HeaderLength..^checksumLength];
         if (count < 0 || count > body.Length / MinRecordLength)
         {
             return StickTableLoadResult.Corrupt($"Truncated: the header announces {count} records but only {body.Length} bytes follow.");
@@ -80,7 +92,7 @@ internal static partial class StickTableFile
             return StickTableLoadResult.Corrupt($"{body.Length - offset} unexpected bytes after the last record.");
         }
 
-        if (!SHA256.HashData(data[..^ChecksumLength]).AsSpan().SequenceEqual(data[^ChecksumLength..]))
+        if (!ChecksumMatches(version, data[..^checksumLength], data[^checksumLength..]))
         {
             return StickTableLoadResult.Corrupt("Checksum mismatch: the file is damaged.");
         }
@@ -88,6 +100,12 @@ internal static partial class StickTableFile
         records.Sort(static (a, b) => a.ExpiresAt.CompareTo(b.ExpiresAt));
         return new StickTableLoadResult(StickTableLoadStatus.Loaded, records, dropped, null);
     }
+
+    // SHA-256, and with it OpenSSL, is loaded only to read a file an earlier release wrote.
+    private static bool ChecksumMatches(ushort version, ReadOnlySpan<byte> content, ReadOnlySpan<byte> checksum) =>
+        version == Sha256FormatVersion
+            ? SHA256.HashData(content).AsSpan().SequenceEqual(checksum)
+            : XxHash128.Hash(content).AsSpan().SequenceEqual(checksum);
 
     private static bool TryReadRecord(ReadOnlySpan<byte> body, ref int offset, out StickTableRecord record, out string? error)
     {

@@ -1,22 +1,28 @@
 using Tcpffee.Storage;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace Tcpffee.StickTable;
 
 /// <summary>Saves and loads stick table snapshots in a compact, checksummed binary file, replacing it atomically.</summary>
 /// <remarks>
 /// Format, little-endian:
-/// header (24 bytes): magic "TCPFSTAB", version u16 (1), reserved u16 (0), record count i32, saved-at i64;
+/// header (24 bytes): magic "TCPFSTAB", version u16 (2), reserved u16 (0), record count i32, saved-at i64;
 /// each record: key length u16, key bytes (<see cref="StickKey.Bytes"/>), group id i32, expires-at i64;
-/// trailer: SHA-256 of everything before it. Times are UTC <see cref="DateTime.Ticks"/>.
+/// trailer: XXH128 of everything before it (SHA-256 in version 1). Times are UTC <see cref="DateTime.Ticks"/>.
+/// The checksum detects damage, not tampering, so it need not be cryptographic: SHA-256 cost the process its OpenSSL
+/// libraries, about 5 MiB of resident memory, for a hash that guards a file only the proxy writes.
 /// </remarks>
 internal static partial class StickTableFile
 {
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
+
+    /// <summary>The version an earlier release wrote, with a SHA-256 trailer; still read, so an upgrade keeps the table.</summary>
+    public const ushort Sha256FormatVersion = 1;
 
     private const int HeaderLength = 24;
-    private const int ChecksumLength = 32;
+    private const int ChecksumLength = 16;
+    private const int Sha256ChecksumLength = 32;
     private const int MinRecordLength = sizeof(ushort) + 5 + sizeof(int) + sizeof(long);
     private const int MaxRecordLength = sizeof(ushort) + StickKey.MaxByteLength + sizeof(int) + sizeof(long);
     private const int BufferLength = 64 * 1024;
@@ -33,7 +39,7 @@ internal static partial class StickTableFile
 
     private static void Write(Stream stream, IReadOnlyList<StickEntrySnapshot> entries, DateTimeOffset openExpiresAt, DateTimeOffset now)
     {
-        using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var checksum = new XxHash128();
         var buffer = new byte[BufferLength];
         int used = WriteHeader(buffer, entries.Count, now);
         foreach (var entry in entries)
@@ -47,11 +53,11 @@ internal static partial class StickTableFile
         }
 
         Flush();
-        stream.Write(checksum.GetHashAndReset());
+        stream.Write(checksum.GetCurrentHash());
 
         void Flush()
         {
-            checksum.AppendData(buffer, 0, used);
+            checksum.Append(buffer.AsSpan(0, used));
             stream.Write(buffer, 0, used);
             used = 0;
         }

@@ -103,7 +103,7 @@ internal static class TcpffeeHost
         // First, so that every descriptor the host opens counts against the raised limit; then what a shortage must
         // not be the first to open, so that what is left to count is what the proxied connections can have.
         var descriptors = ProcessDescriptorLimit.RaiseToHard();
-        FirstUseWarmup.Run();
+        FirstUseWarmup.Run(config);
         var openAtStart = ProcessDescriptorLimit.OpenCount() ?? 0;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(

@@ -15,7 +15,7 @@ namespace Tcpffee.Listeners;
 /// <remarks>
 /// The lifetime is Kestrel's: the pipeline's end returns, then the connection is disposed, which closes the socket.
 /// <see cref="Abort(ConnectionAbortedException)"/> closes it at once (FIN to the client) and fails any pending read or
-/// write. <see cref="ConnectionClosed"/> fires on abort and on dispose; unlike Kestrel's, not on the client's FIN, as
+/// write; <see cref="Reset"/> closes it with a reset instead. <see cref="ConnectionClosed"/> fires on abort, reset and dispose; unlike Kestrel's, not on the client's FIN, as
 /// nothing reads the socket on the transport's behalf.
 /// </remarks>
 internal sealed partial class ProxySocketConnection : ConnectionContext
@@ -131,6 +131,32 @@ internal sealed partial class ProxySocketConnection : ConnectionContext
         CancelClosed();
     }
 
+    /// <summary>Closes the client with a reset (RST) rather than a FIN: no shutdown, which would send the FIN first.</summary>
+    public void Reset()
+    {
+        if (!MarkClosed())
+        {
+            return;
+        }
+
+        TryResetOnClose(_socket);
+        _socket.Dispose();
+        CancelClosed();
+    }
+
+    /// <summary>Makes the socket's close send RST (linger 0), unless it is closed already.</summary>
+    public static void TryResetOnClose(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to reset.
+        }
+    }
+
     public override ValueTask DisposeAsync()
     {
         _pipes?.Complete();
@@ -142,7 +168,7 @@ internal sealed partial class ProxySocketConnection : ConnectionContext
         return base.DisposeAsync();
     }
 
-    /// <summary>True for the first of abort and dispose.</summary>
+    /// <summary>True for the first of abort, reset and dispose.</summary>
     private bool MarkClosed() => Interlocked.Exchange(ref _ended, 1) == 0;
 
     private void CancelClosed() => Volatile.Read(ref _closed)?.Cancel();

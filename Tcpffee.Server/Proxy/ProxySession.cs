@@ -82,7 +82,8 @@ internal sealed class ProxySession
     {
         byte[]? buffer = null;
         byte[]? ahead = null;
-        ValueTask<int> aheadRead = default;
+        var receiver = new SocketReceiver();
+        ValueTask<SocketReceiveResult> aheadRead = default;
         var readingAhead = false;
         var result = CopyResult.Aborted;
         try
@@ -106,11 +107,11 @@ internal sealed class ProxySession
 
             while (true)
             {
-                int received;
+                SocketReceiveResult receive;
                 if (readingAhead)
                 {
                     readingAhead = false;
-                    received = await aheadRead.ConfigureAwait(false);
+                    receive = await aheadRead.ConfigureAwait(false);
                     (buffer, ahead) = (ahead, buffer);
                 }
                 else
@@ -118,13 +119,26 @@ internal sealed class ProxySession
                     if (buffer is null)
                     {
                         // Wait for data before taking a buffer, so that idle connections hold none.
-                        await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                        receive = await receiver.ReceiveAsync(source, Memory<byte>.Empty).ConfigureAwait(false);
+                        if (!receive.Succeeded)
+                        {
+                            result = SourceResult(receive.Error);
+                            return result;
+                        }
+
                         buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                     }
 
-                    received = await source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                    receive = await receiver.ReceiveAsync(source, buffer.AsMemory()).ConfigureAwait(false);
                 }
 
+                if (!receive.Succeeded)
+                {
+                    result = SourceResult(receive.Error);
+                    return result;
+                }
+
+                int received = receive.Bytes;
                 if (received == 0)
                 {
                     result = PassFin(destination, ended);
@@ -142,7 +156,7 @@ internal sealed class ProxySession
                     }
 
                     ahead ??= ArrayPool<byte>.Shared.Rent(BulkBufferSize);
-                    aheadRead = source.ReceiveAsync(ahead.AsMemory(), SocketFlags.None);
+                    aheadRead = receiver.ReceiveAsync(source, ahead.AsMemory());
                     readingAhead = true;
                 }
 
@@ -164,11 +178,6 @@ internal sealed class ProxySession
                 }
             }
         }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset && Volatile.Read(ref _tornDown) == 0)
-        {
-            result = CopyResult.SourceReset;
-            return result;
-        }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             result = CopyResult.Aborted;
@@ -184,25 +193,18 @@ internal sealed class ProxySession
             if (readingAhead)
             {
                 // The read ahead may still write into its buffer until the closed socket ends it: only then can it go back.
-                await EndReadAheadAsync(aheadRead).ConfigureAwait(false);
+                _ = await aheadRead.ConfigureAwait(false);
             }
 
+            receiver.Dispose();
             Return(ref buffer);
             Return(ref ahead);
         }
     }
 
-    private static async ValueTask EndReadAheadAsync(ValueTask<int> read)
-    {
-        try
-        {
-            await read.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Ended by the teardown, as intended.
-        }
-    }
+    /// <summary>A receive failed: a reset by the source, unless the session's own teardown ended it.</summary>
+    private CopyResult SourceResult(SocketError error) =>
+        error == SocketError.ConnectionReset && Volatile.Read(ref _tornDown) == 0 ? CopyResult.SourceReset : CopyResult.Aborted;
 
     private static void Return(ref byte[]? buffer)
     {
@@ -276,25 +278,20 @@ internal sealed class ProxySession
         if (reset)
         {
             // Linger 0 makes close send RST. The client socket is closed here, before the connection's own close would send a FIN.
-            TryResetOnClose(_backend);
-            TryResetOnClose(_clientSocket);
+            ProxySocketConnection.TryResetOnClose(_backend);
+            if (_client is ProxySocketConnection connection)
+            {
+                connection.Reset();
+                _backend.Dispose();
+                return;
+            }
+
+            ProxySocketConnection.TryResetOnClose(_clientSocket);
             _clientSocket.Dispose();
         }
 
         _backend.Dispose();
         _client.Abort();
-    }
-
-    private static void TryResetOnClose(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed: nothing left to reset.
-        }
     }
 
     private void Touch()

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Security.Cryptography;
 using Tcpffee.StickTable;
 using static Tcpffee.Tests.StickTable.StickTestKeys;
 
@@ -120,6 +123,8 @@ public sealed class StickTableFileTests : IDisposable
     [InlineData(60)]
     [InlineData(-33)]
     [InlineData(-32)]
+    [InlineData(-17)]
+    [InlineData(-16)]
     [InlineData(-1)]
     public void Load_TruncatedFile_ReturnsCorrupt(int length)
     {
@@ -162,21 +167,78 @@ public sealed class StickTableFileTests : IDisposable
         Assert.Equal(StickTableLoadStatus.Corrupt, StickTableFile.Load(FilePath, _clock.Time.GetUtcNow()).Status);
     }
 
+    [Fact]
+    public void Save_WritesVersion2_WithAnXxHash128OfEverythingBefore()
+    {
+        byte[] bytes = SaveTwoEntries();
+
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(XxHash128.Hash(bytes.AsSpan(0, bytes.Length - 16)), bytes[^16..]);
+    }
+
+    [Fact]
+    public void Load_Version1File_WithItsSha256Trailer_RestoresTheSameEntries()
+    {
+        byte[] current = SaveTwoEntries();
+        var expected = StickTableFile.Load(FilePath, _clock.Time.GetUtcNow()).Entries;
+        File.WriteAllBytes(FilePath, AsVersion1(current));
+
+        var result = StickTableFile.Load(FilePath, _clock.Time.GetUtcNow());
+
+        Assert.Equal(StickTableLoadStatus.Loaded, result.Status);
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(expected, result.Entries);
+    }
+
+    [Fact]
+    public void Load_Version1File_WithADamagedRecord_ReturnsCorrupt()
+    {
+        byte[] bytes = AsVersion1(SaveTwoEntries());
+        bytes[^40] ^= 0x5A;
+        File.WriteAllBytes(FilePath, bytes);
+
+        var result = StickTableFile.Load(FilePath, _clock.Time.GetUtcNow());
+
+        Assert.Equal(StickTableLoadStatus.Corrupt, result.Status);
+        Assert.Contains("Checksum", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Version2Header_WithAVersion1Trailer_ReturnsCorrupt()
+    {
+        byte[] version1 = AsVersion1(SaveTwoEntries());
+        BinaryPrimitives.WriteUInt16LittleEndian(version1.AsSpan(8), StickTableFile.FormatVersion);
+        File.WriteAllBytes(FilePath, version1);
+
+        Assert.Equal(StickTableLoadStatus.Corrupt, StickTableFile.Load(FilePath, _clock.Time.GetUtcNow()).Status);
+    }
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Parse_RandomBytes_ReturnsCorruptWithoutThrowing(int seed)
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void Parse_RandomBytes_ReturnsCorruptWithoutThrowing(int seed, byte version)
     {
         var random = new Random(seed);
-        foreach (int length in new[] { 0, 1, 24, 56, 100, 4096 })
+        foreach (int length in new[] { 0, 1, 24, 40, 56, 100, 4096 })
         {
             byte[] bytes = new byte[length];
             random.NextBytes(bytes);
-            "TCPFSTAB\u0001\0"u8.ToArray().AsSpan(0, Math.Min(10, length)).CopyTo(bytes);
+            ((byte[])[.. "TCPFSTAB"u8, version, 0]).AsSpan(0, Math.Min(10, length)).CopyTo(bytes);
 
             Assert.Equal(StickTableLoadStatus.Corrupt, StickTableFile.Parse(bytes, _clock.Time.GetUtcNow()).Status);
         }
+    }
+
+    /// <summary>The same table as an earlier release wrote it: version 1, with a SHA-256 trailer.</summary>
+    private static byte[] AsVersion1(byte[] current)
+    {
+        byte[] content = current[..^16];
+        BinaryPrimitives.WriteUInt16LittleEndian(content.AsSpan(8), 1);
+        return [.. content, .. SHA256.HashData(content)];
     }
 
     private byte[] SaveTwoEntries()
