@@ -191,6 +191,24 @@ public sealed class StickTableFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_Version1FileOfTheEarlierRelease_RestoresItsEntries()
+    {
+        // Saved at shutdown by the release before format 2, after clients from 127.0.0.1 to 127.0.0.4 (expiration 1 day).
+        string path = Path.Combine(AppContext.BaseDirectory, "StickTable", "Fixtures", "stick-table-format-1.bin");
+        byte[] bytes = File.ReadAllBytes(path);
+        var savedAt = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)), TimeSpan.Zero);
+
+        var result = StickTableFile.Load(path, savedAt);
+
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(StickTableLoadStatus.Loaded, result.Status);
+        Assert.Equal(
+            [(Key("127.0.0.1"), 0), (Key("127.0.0.2"), 1), (Key("127.0.0.3"), 0), (Key("127.0.0.4"), 1)],
+            result.Entries.Select(e => (e.Key, e.GroupId)));
+        Assert.All(result.Entries, e => Assert.InRange(e.ExpiresAt, savedAt, savedAt + TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
     public void Load_Version1File_WithADamagedRecord_ReturnsCorrupt()
     {
         byte[] bytes = AsVersion1(SaveTwoEntries());

@@ -6,6 +6,7 @@ COUNTERS = {
     "alloc": ("dotnet_gc_heap_total_allocated_bytes_total", None),
     "items": ("dotnet_thread_pool_work_item_count_total", None),
     "locks": ("dotnet_monitor_lock_contentions_total", None),
+    "exceptions": ("dotnet_exceptions_total", None),
     "gen0": ("dotnet_gc_collections_total", 'gc_heap_generation="gen0"'),
     "gen1": ("dotnet_gc_collections_total", 'gc_heap_generation="gen1"'),
     "gen2": ("dotnet_gc_collections_total", 'gc_heap_generation="gen2"'),
@@ -105,6 +106,7 @@ http {{ access_log off; keepalive_requests 1000000;
                         "n": n, "rate": n / elapsed,
                         "cpu_us": (delta["user"] + delta["system"]) * 1e6 / n,
                         "alloc": delta["alloc"] / n, "items": delta["items"] / n, "locks": delta["locks"] / n,
+                        "exceptions": delta["exceptions"] / n,
                         "gc0": delta["gen0"] / elapsed, "gc1": delta["gen1"] / elapsed, "gc2": delta["gen2"] / elapsed,
                         "pause": delta["pause"] * 1000 / elapsed,
                     })
@@ -118,12 +120,13 @@ http {{ access_log off; keepalive_requests 1000000;
         nginx.terminate()
         nginx.wait()
     med = lambda xs: statistics.median(xs)
-    print(f"| load | unit | per s | CPU µs | allocated B | work items | lock contentions | gen0/s | gen1/s | gen2/s | GC pause ms/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| load | unit | per s | CPU µs | allocated B | work items | lock contentions | exceptions | gen0/s | gen1/s | gen2/s | GC pause ms/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, unit in (("keep-alive", "request"), ("churn", "connection")):
         rs = rows[name]
         print(f"| {name} | {unit} | {med([r['rate'] for r in rs]):.0f} | {med([r['cpu_us'] for r in rs]):.1f} | "
               f"{med([r['alloc'] for r in rs]):.0f} | {med([r['items'] for r in rs]):.2f} | {med([r['locks'] for r in rs]):.4f} | "
+              f"{med([r['exceptions'] for r in rs]):.3f} | "
               f"{med([r['gc0'] for r in rs]):.1f} | {med([r['gc1'] for r in rs]):.2f} | {med([r['gc2'] for r in rs]):.2f} | "
               f"{med([r['pause'] for r in rs]):.2f} |")
     print(f"(medians of {a.runs} runs of {a.secs} s, wrk -t2 -c64 against nginx; churn: one connection per request)")
