@@ -15,8 +15,8 @@ namespace Tcpffee.Listeners;
 /// <remarks>
 /// The lifetime is Kestrel's: the pipeline's end returns, then the connection is disposed, which closes the socket.
 /// <see cref="Abort(ConnectionAbortedException)"/> closes it at once (FIN to the client) and fails any pending read or
-/// write; <see cref="Reset"/> closes it with a reset instead. <see cref="ConnectionClosed"/> fires on abort, reset and dispose; unlike Kestrel's, not on the client's FIN, as
-/// nothing reads the socket on the transport's behalf.
+/// write; <see cref="Reset"/> closes it with a reset instead. <see cref="ConnectionClosed"/> fires on abort, reset and
+/// dispose; unlike Kestrel's, not on the client's FIN, as nothing reads the socket on the transport's behalf.
 /// </remarks>
 internal sealed partial class ProxySocketConnection : ConnectionContext
 {
